@@ -1,0 +1,125 @@
+"""Offline answers: quote, verbatim, the sentences of the best units that answer the question, cite
+each one, or refuse politely when the resolution does not cover the question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+
+from bot.labels import cite, kind_name, split_id
+from bot.language import Lang
+from bot.lexical import tokens
+from bot.messages import say
+from bot.retrieve import Retrieval
+from bot.settings import Settings
+from index.store import Index
+
+# A second unit is quoted only when its fused score is close to the first one's.
+SECOND_UNIT_RATIO = 0.75
+
+
+@dataclass(frozen=True)
+class Quote:
+    unit_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    language: Lang
+    citations: list[str]  # unit ids, in order of appearance in the text
+    refused: bool
+    quotes: list[Quote] = field(default_factory=list)
+    note: str = ""  # e.g. "the question was cut"
+
+    def as_json(self) -> dict[str, object]:
+        return {"answer": self.text, "language": self.language, "citations": self.citations, "refused": self.refused}
+
+
+def _background_sentences() -> list[str]:
+    text = resources.files("bot").joinpath("data/background.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+class OfflineAnswerer:
+    """Builds answers from the index alone: no language model, no network."""
+
+    def __init__(self, index: Index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+        self.document = index.document
+        self._units = index.document.by_id()
+        got = index.sentences._collection.get(include=["embeddings", "documents", "metadatas"])  # noqa: SLF001
+        order = sorted(range(len(got["ids"])), key=lambda i: (got["metadatas"][i]["unit_id"],
+                                                             got["metadatas"][i]["position"]))
+        self._sentences: dict[str, list[tuple[str, np.ndarray]]] = {}
+        for i in order:
+            self._sentences.setdefault(got["metadatas"][i]["unit_id"], []).append(
+                (got["documents"][i], np.asarray(got["embeddings"][i], dtype=np.float32))
+            )
+        self._all_sentences = np.stack([v for s in self._sentences.values() for _, v in s])
+        self._background = index.embeddings.passages(_background_sentences())
+
+    def in_scope_margin(self, query: str) -> float:
+        """How much closer the question is to the resolution's best sentence than to off-topic reference
+        sentences (country facts, weather, chit-chat): e5 cosines all sit around 0.8, a margin does not."""
+        vector = self.index.embeddings.query(query)
+        return float((self._all_sentences @ vector).max() - (self._background @ vector).max())
+
+    def _best_sentences(self, unit_id: str, vector: np.ndarray, question: str, n: int) -> list[str]:
+        sentences = self._sentences.get(unit_id) or [(self._units[unit_id].text, vector)]
+        words = set(tokens(question)) | set(tokens(question, "english"))
+        scored = []
+        for position, (text, emb) in enumerate(sentences):
+            overlap = len(words & set(tokens(text))) / (len(words) or 1)
+            scored.append((float(emb @ vector) + 0.1 * overlap, position, text))
+        best = sorted(scored, reverse=True)[:n]
+        return [text for _, _, text in sorted(best, key=lambda s: s[1])]
+
+    def answer(self, retrieval: Retrieval, language: Lang) -> Answer:
+        notes = [self._missing(ref, language) for ref in retrieval.references if ref not in self._units]
+        referenced = [h.unit for h in retrieval.hits if h.referenced]
+        if referenced:
+            quotes = [Quote(u.id, u.text) for u in referenced]
+            return self._compose(say("lookup", language), quotes, language, notes)
+        if notes:
+            return Answer(" ".join(notes), language, [], refused=True)
+        if self.in_scope_margin(retrieval.query) < self.settings.refusal_margin:
+            text = say("refusal", language, title=self.document.title, procedure=self.document.procedure)
+            return Answer(text, language, [], refused=True)
+        top = retrieval.hits[0]
+        chosen = [top.unit] + [
+            h.unit for h in retrieval.hits[1 : self.settings.answer_max_units]
+            if h.score >= SECOND_UNIT_RATIO * top.score
+        ]
+        vector = self.index.embeddings.query(retrieval.query)
+        quotes = [
+            Quote(u.id, s)
+            for i, u in enumerate(chosen)
+            for s in self._best_sentences(u.id, vector, retrieval.query, 2 if i == 0 else 1)
+        ]
+        return self._compose(say("intro", language), quotes, language, [])
+
+    def _missing(self, unit_id: str, language: Lang) -> str:
+        kind, label = split_id(unit_id)
+        count = len(self.document.of_kind(kind))  # type: ignore[arg-type]
+        return say("no_such_unit", language, name=kind_name(kind, language), label=label, count=count,
+                   plural=kind_name(kind, language, plural=True))
+
+    @staticmethod
+    def _compose(intro: str, quotes: list[Quote], language: Lang, notes: list[str]) -> Answer:
+        open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
+        merged: list[tuple[str, list[str]]] = []  # consecutive quotes of one unit share one citation
+        for q in quotes:
+            if merged and merged[-1][0] == q.unit_id:
+                merged[-1][1].append(q.text)
+            else:
+                merged.append((q.unit_id, [q.text]))
+        lines = [*notes, intro] + [
+            f"{open_q}{' […] '.join(texts)}{close_q} ({cite(unit_id, language)})" for unit_id, texts in merged
+        ]
+        citations = list(dict.fromkeys(q.unit_id for q in quotes))
+        return Answer("\n\n".join(lines), language, citations, refused=False, quotes=quotes)

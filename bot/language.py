@@ -1,0 +1,55 @@
+"""Which language a question is in: French or English, robust on short questions full of names."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal
+
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+
+Lang = Literal["fr", "en"]
+DEFAULT_LANGUAGE: Lang = "fr"
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_FR_ONLY = frozenset(STOPWORDS_FRENCH) - frozenset(STOPWORDS_EN)
+_EN_ONLY = frozenset(STOPWORDS_EN) - frozenset(STOPWORDS_FRENCH)
+# Words that name a part of the resolution say which language the asker uses ("paragraphe 7").
+_FR_CUES = frozenset({"paragraphe", "considérant", "considerant", "visa", "résolution", "resolution"})
+_EN_CUES = frozenset({"paragraph", "recital", "citation", "footnote", "para"})
+_FR_LETTERS = re.compile(r"[éèêàùâîôûçœ]", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _detector():  # noqa: ANN202 - lingua's builder types are not exported
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.FRENCH, Language.ENGLISH).build()
+
+
+def _common_words(text: str) -> list[str]:
+    """The words that are not names: names ("Maks Bokayev", "CDK") say nothing of the asker's language."""
+    words = _WORD.findall(text)
+    return [w.lower() for i, w in enumerate(words) if i == 0 or not w[:1].isupper()]
+
+
+def detect_language(text: str, fallback: Lang = DEFAULT_LANGUAGE) -> Lang:
+    """fr or en. Function words decide first ("qui est" / "who is"), then lingua on the text without
+    names; a question that gives no clue ("§ 6", "CDK ?") takes `fallback` (the conversation's language)."""
+    words = _common_words(text)
+    elided = sum(1 for w in words if re.match(r"^(l|d|qu|n|s|j|c)['’]", w))
+    fr = sum(1 for w in words if w in _FR_ONLY or w in _FR_CUES) + elided
+    en = sum(1 for w in words if w in _EN_ONLY or w in _EN_CUES)
+    if fr != en and max(fr, en) >= 2 * min(fr, en) + 1:
+        return "fr" if fr > en else "en"
+    if _FR_LETTERS.search(" ".join(words)):
+        return "fr"
+    if words:
+        from lingua import Language
+
+        values = {c.language: c.value for c in _detector().compute_language_confidence_values(" ".join(words))}
+        if values.get(Language.ENGLISH, 0) >= 0.65:
+            return "en"
+        if values.get(Language.FRENCH, 0) >= 0.65:
+            return "fr"
+    return fallback

@@ -1,0 +1,68 @@
+"""Lexical matching: BM25 over accent-folded, stemmed text, with EU terms bridged across languages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+
+_TOKEN = re.compile(r"\w+")
+_STOP = frozenset(STOPWORDS_FRENCH) | frozenset(STOPWORDS_EN) | {"vu", "considerant", "qu", "d", "l", "s", "n"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents and with typographic apostrophes made plain: "Lʼétat" → "l'etat"."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("œ", "oe"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+def tokens(text: str, language: str = "french") -> list[str]:
+    """Folded, stemmed content words; numbers ("274", "2016") are kept whole."""
+    words = [w for w in _TOKEN.findall(fold(text)) if w not in _STOP and (len(w) > 1 or w.isdigit())]
+    return [_stemmer(language).stemWord(w) if not w.isdigit() else w for w in words]
+
+
+@lru_cache(maxsize=1)
+def eu_terms() -> list[tuple[str, str]]:
+    """English ↔ French pairs of EU and UN institutional vocabulary (acronyms, bodies, instruments),
+    which the two languages write differently and a multilingual embedding model often misses."""
+    pairs = []
+    for line in resources.files("bot").joinpath("data/eu-terms.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            en, fr = line.split("\t")
+            pairs.append((en.strip(), fr.strip()))
+    return pairs
+
+
+def bridge_terms(question: str) -> str:
+    """Append the French form of every EU term the question names in English (word-bounded)."""
+    folded = fold(question)
+    extra = [fr for en, fr in eu_terms() if re.search(rf"(?<!\w){re.escape(fold(en))}(?!\w)", folded)]
+    return question + (" " + " ".join(extra) if extra else "")
+
+
+class LexicalIndex:
+    """BM25 over the units' French text; queries are stemmed both as French and as English."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([tokens(t) or ["\0"] for t in texts], show_progress=False)
+        self._size = len(texts)
+
+    def scores(self, question: str) -> np.ndarray:
+        text = bridge_terms(question)
+        query = list(dict.fromkeys(tokens(text) + tokens(text, "english")))
+        if not query:
+            return np.zeros(self._size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(query), dtype=np.float32)

@@ -1,0 +1,73 @@
+"""The one pipeline that the command line and the Telegram bot share: question → retrieval → answer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bot.answer import Answer, OfflineAnswerer
+from bot.language import DEFAULT_LANGUAGE, Lang, detect_language
+from bot.messages import say
+from bot.retrieve import Retrieval, Retriever
+from bot.settings import Settings
+from index.store import Index, open_index
+
+_WORDISH = re.compile(r"[^\W_]", re.UNICODE)
+
+
+class BadQuestion(ValueError):
+    """A message that is not a question we can search; `message` is what to tell the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    language: Lang
+    truncated: bool
+
+
+def clean_question(raw: str, max_chars: int, history: Sequence[str] = ()) -> Question:
+    """Normalize a user's message, or raise BadQuestion with a message in their language."""
+    text = unicodedata.normalize("NFC", raw or "").replace("\x00", "")
+    text = " ".join(text.split())
+    fallback = detect_language(history[-1]) if history else DEFAULT_LANGUAGE
+    if not text:
+        raise BadQuestion(say("empty", fallback))
+    if not _WORDISH.search(text):  # only emoji, punctuation or symbols
+        raise BadQuestion(say("no_words", fallback))
+    truncated = len(text) > max_chars
+    if truncated:
+        cut = text[:max_chars]
+        text = cut.rsplit(" ", 1)[0] if " " in cut[max_chars // 2 :] else cut
+    return Question(text, detect_language(text, fallback), truncated)
+
+
+class Pipeline:
+    """Built once (loads the index, builds the lexical index); `ask` and `search` are then cheap."""
+
+    def __init__(self, settings: Settings, index: Index | None = None) -> None:
+        self.settings = settings
+        self.index = index or open_index(settings)
+        self.retriever = Retriever(self.index, settings)
+        self.answerer = OfflineAnswerer(self.index, settings)
+
+    def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
+        q = clean_question(question, self.settings.max_question_chars, history)
+        return self.retriever.search(q.text, [h for h in history if h.strip()])
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        """Answer a question (raises BadQuestion for a message that is not one)."""
+        history = [h for h in history if h and h.strip()]
+        q = clean_question(question, self.settings.max_question_chars, history)
+        retrieval = self.retriever.search(q.text, history)
+        answer = self.answerer.answer(retrieval, q.language)
+        if q.truncated:
+            note = say("truncated", q.language, n=self.settings.max_question_chars)
+            answer = replace(answer, text=f"{note}\n\n{answer.text}", note=note)
+        return answer

