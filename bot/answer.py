@@ -36,7 +36,12 @@ class Answer:
     note: str = ""  # e.g. "the question was cut"
 
     def as_json(self) -> dict[str, object]:
-        return {"answer": self.text, "language": self.language, "citations": self.citations, "refused": self.refused}
+        return {
+            "answer": self.text,
+            "language": self.language,
+            "citations": self.citations,
+            "refused": self.refused,
+        }
 
 
 def _background_sentences() -> list[str]:
@@ -53,8 +58,10 @@ class OfflineAnswerer:
         self.document = index.document
         self._units = index.document.by_id()
         got = index.sentences._collection.get(include=["embeddings", "documents", "metadatas"])
-        order = sorted(range(len(got["ids"])), key=lambda i: (got["metadatas"][i]["unit_id"],
-                                                             got["metadatas"][i]["position"]))
+        order = sorted(
+            range(len(got["ids"])),
+            key=lambda i: (got["metadatas"][i]["unit_id"], got["metadatas"][i]["position"]),
+        )
         self._sentences: dict[str, list[tuple[str, np.ndarray]]] = {}
         for i in order:
             self._sentences.setdefault(got["metadatas"][i]["unit_id"], []).append(
@@ -92,7 +99,8 @@ class OfflineAnswerer:
             return Answer(text, language, [], refused=True)
         top = retrieval.hits[0]
         chosen = [top.unit] + [
-            h.unit for h in retrieval.hits[1 : self.settings.answer_max_units]
+            h.unit
+            for h in retrieval.hits[1 : self.settings.answer_max_units]
             if h.score >= SECOND_UNIT_RATIO * top.score
         ]
         vector = self.index.embeddings.query(retrieval.query)
@@ -106,8 +114,14 @@ class OfflineAnswerer:
     def _missing(self, unit_id: str, language: Lang) -> str:
         kind, label = split_id(unit_id)
         count = len(self.document.of_kind(kind))  # type: ignore[arg-type]
-        return say("no_such_unit", language, name=kind_name(kind, language), label=label, count=count,
-                   plural=kind_name(kind, language, plural=True))
+        return say(
+            "no_such_unit",
+            language,
+            name=kind_name(kind, language),
+            label=label,
+            count=count,
+            plural=kind_name(kind, language, plural=True),
+        )
 
     @staticmethod
     def _compose(intro: str, quotes: list[Quote], language: Lang, notes: list[str]) -> Answer:

@@ -33,8 +33,11 @@ def cli(verbose: bool) -> None:
 
     Settings come from environment variables or `.env` (see the README): RESOBOT_DATA_DIR, CHROMA_HOST, …
     """
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
@@ -72,7 +75,7 @@ def units(as_json: bool) -> None:
 
 @cli.command()
 @click.argument("question")
-@click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="How many units.")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=None, help="How many units [RETRIEVAL_K: 4].")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {id, score, text}, best first.")
 def search(question: str, k: int, as_json: bool) -> None:
     """Show the units that best match QUESTION, best first.
@@ -83,7 +86,7 @@ def search(question: str, k: int, as_json: bool) -> None:
         retrieval = _pipeline().search(question)
     except BadQuestion as exc:
         raise click.UsageError(exc.message) from exc
-    hits = retrieval.hits[:k]
+    hits = retrieval.hits[: k or _pipeline().settings.retrieval_k]
     if as_json:
         _print_json([{"id": h.unit.id, "score": round(h.score, 6), "text": h.unit.text} for h in hits])
         return

@@ -48,19 +48,29 @@ def judge(pipeline: Pipeline, row: dict[str, Any]) -> dict[str, Any]:
     rank = next((i + 1 for i, unit_id in enumerate(ranked) if unit_id in gold), None)
     text = answer.text.lower()
     result: dict[str, Any] = {
-        "id": row["id"], "lang": row["lang"], "type": row["type"], "rank": rank, "top": ranked[:3],
-        "citations": answer.citations, "refused": answer.refused, "language": answer.language,
+        "id": row["id"],
+        "lang": row["lang"],
+        "type": row["type"],
+        "rank": rank,
+        "top": ranked[:3],
+        "citations": answer.citations,
+        "refused": answer.refused,
+        "language": answer.language,
         "language_match": answer.language == row["lang"],
     }
     if row["type"] == "oos":
         result["oos_refused"] = answer.refused
         return result
-    result.update({
-        "hit@1": rank == 1, "hit@3": rank is not None and rank <= 3, "mrr": 1 / rank if rank else 0.0,
-        "citations_relevant": bool(answer.citations) and set(answer.citations) <= relevant,
-        "cites_gold": bool(gold & set(answer.citations)),
-        "false_refusals": answer.refused,
-    })
+    result.update(
+        {
+            "hit@1": rank == 1,
+            "hit@3": rank is not None and rank <= 3,
+            "mrr": 1 / rank if rank else 0.0,
+            "citations_relevant": bool(answer.citations) and set(answer.citations) <= relevant,
+            "cites_gold": bool(gold & set(answer.citations)),
+            "false_refusals": answer.refused,
+        }
+    )
     if row.get("keywords"):
         result["keywords"] = all(any(k.lower() in text for k in alts) for alts in row["keywords"])
     return result
@@ -100,6 +110,8 @@ def format_report(report: dict[str, Any], details: bool = False) -> str:
     if details:
         lines.append("")
         for r in report["questions"]:
-            lines.append(f"{r['id']:8} {r['type']:8} rank={r['rank']} top={r['top']} cites={r['citations']}"
-                         f"{' REFUSED' if r['refused'] else ''}")
+            lines.append(
+                f"{r['id']:8} {r['type']:8} rank={r['rank']} top={r['top']} cites={r['citations']}"
+                f"{' REFUSED' if r['refused'] else ''}"
+            )
     return "\n".join(lines)

@@ -6,13 +6,26 @@ from bot.language import Lang
 
 _FORMS: dict[str, dict[str, str]] = {
     "fr": {"paragraph": "§ {}", "recital": "considérant {}", "citation": "visa {}", "footnote": "note {}"},
-    "en": {"paragraph": "para. {}", "recital": "recital {}", "citation": "citation {}", "footnote": "footnote {}"},
+    "en": {
+        "paragraph": "para. {}",
+        "recital": "recital {}",
+        "citation": "citation {}",
+        "footnote": "footnote {}",
+    },
 }
 _NAMES: dict[str, dict[str, tuple[str, str]]] = {  # singular, plural: for "the resolution has no …"
-    "fr": {"paragraph": ("paragraphe", "paragraphes"), "recital": ("considérant", "considérants"),
-           "citation": ("visa", "visas"), "footnote": ("note", "notes")},
-    "en": {"paragraph": ("paragraph", "paragraphs"), "recital": ("recital", "recitals"),
-           "citation": ("citation", "citations"), "footnote": ("footnote", "footnotes")},
+    "fr": {
+        "paragraph": ("paragraphe", "paragraphes"),
+        "recital": ("considérant", "considérants"),
+        "citation": ("visa", "visas"),
+        "footnote": ("note", "notes"),
+    },
+    "en": {
+        "paragraph": ("paragraph", "paragraphs"),
+        "recital": ("recital", "recitals"),
+        "citation": ("citation", "citations"),
+        "footnote": ("footnote", "footnotes"),
+    },
 }
 
 

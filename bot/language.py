@@ -47,7 +47,9 @@ def detect_language(text: str, fallback: Lang = DEFAULT_LANGUAGE) -> Lang:
     if words:
         from lingua import Language
 
-        values = {c.language: c.value for c in _detector().compute_language_confidence_values(" ".join(words))}
+        values = {
+            c.language: c.value for c in _detector().compute_language_confidence_values(" ".join(words))
+        }
         if values.get(Language.ENGLISH, 0) >= 0.65:
             return "en"
         if values.get(Language.FRENCH, 0) >= 0.65:

@@ -13,7 +13,9 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
 _TOKEN = re.compile(r"\w+")
-_STOP = frozenset(STOPWORDS_FRENCH) | frozenset(STOPWORDS_EN) | {"vu", "considerant", "qu", "d", "l", "s", "n"}
+_STOP = (
+    frozenset(STOPWORDS_FRENCH) | frozenset(STOPWORDS_EN) | {"vu", "considerant", "qu", "d", "l", "s", "n"}
+)
 
 
 def fold(text: str) -> str:

@@ -26,11 +26,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The resolution has no {name} {label} (it has {count} {plural}).",
     },
     "empty": {
-        "fr": "Votre message est vide : posez une question sur la résolution, par exemple « Qui est Maks Bokayev ? »",
-        "en": "Your message is empty: ask a question about the resolution, for example “Who is Maks Bokayev?”",
+        "fr": "Votre message est vide : posez une question sur la résolution, "
+        "par exemple « Qui est Maks Bokayev ? »",
+        "en": "Your message is empty: ask a question about the resolution, "
+        "for example “Who is Maks Bokayev?”",
     },
     "no_words": {
-        "fr": "Je ne trouve pas de question dans ce message : écrivez-la avec des mots, en français ou en anglais.",
+        "fr": "Je ne trouve pas de question dans ce message : "
+        "écrivez-la avec des mots, en français ou en anglais.",
         "en": "I can't find a question in this message: please write it in words, in French or in English.",
     },
     "truncated": {

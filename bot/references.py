@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("paragraph", re.compile(r"(?:§|\bparagraphes?|\bparagraphs?|\bparas?\.?|\bpoints?|\bpts?\.)\s*(\d{1,3})\b", re.I)),
+    (
+        "paragraph",
+        re.compile(r"(?:§|\bparagraphes?|\bparagraphs?|\bparas?\.?|\bpoints?|\bpts?\.)\s*(\d{1,3})\b", re.I),
+    ),
     ("recital", re.compile(r"\b(?i:consid[ée]rants?|recitals?)\s+([A-Za-z]|[A-Z]{2})\b(?!['’])")),
     ("citation", re.compile(r"\b(?:visas?|citations?)\s*(?:n[°o]\s*)?(\d{1,2})\b", re.I)),
-    ("footnote", re.compile(r"\b(?:notes?(?:\s+de\s+bas\s+de\s+page)?|footnotes?)\s*(?:n[°o]\s*)?(\d{1,2})\b", re.I)),
+    (
+        "footnote",
+        re.compile(r"\b(?:notes?(?:\s+de\s+bas\s+de\s+page)?|footnotes?)\s*(?:n[°o]\s*)?(\d{1,2})\b", re.I),
+    ),
 ]
 # "l'article 135, paragraphe 5" names a paragraph of another text, not of the resolution.
 _OTHER_TEXT = re.compile(r"\barticles?\s+\d+\s*,?\s*$", re.I)

@@ -121,7 +121,13 @@ class Retriever:
             fused[self._position[r]] += top + 1.0
         order = np.argsort(-fused, kind="stable")
         hits = [
-            Hit(self.units[i], float(fused[i]), float(dense[i]), float(lexical[i]), self.units[i].id in referenced)
+            Hit(
+                self.units[i],
+                float(fused[i]),
+                float(dense[i]),
+                float(lexical[i]),
+                self.units[i].id in referenced,
+            )
             for i in order
         ]
         return Retrieval(question, query, hits, references, dense)

@@ -9,8 +9,11 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "index" / "data" / (
-    "ep-resolution-2019-2610-RSP-kazakhstan.fr.txt"
+DEFAULT_CORPUS = (
+    Path(__file__).resolve().parent.parent
+    / "index"
+    / "data"
+    / ("ep-resolution-2019-2610-RSP-kazakhstan.fr.txt")
 )
 
 
@@ -32,12 +35,12 @@ class Settings(BaseSettings):
     chroma_host: str = Field(default="", description="Chroma server host; setting it implies server mode.")
     chroma_port: int = Field(default=8000, description="Chroma server port.")
     chroma_collection: str = Field(default="resobot", description="Chroma collection name prefix.")
-    retrieval_k: int = Field(default=4, ge=1, le=50, description="Units passed to the answer.")
+    retrieval_k: int = Field(default=4, ge=1, le=50, description="Units shown by `search`.")
     answer_max_units: int = Field(default=2, ge=1, le=5, description="Units quoted in an offline answer.")
     refusal_margin: float = Field(
         default=0.02,
-        description="Out-of-scope gate: refuse when the best sentence is not this much closer to the question "
-        "than off-topic reference sentences are (calibrated by benchmarks/calibrate_refusal.py).",
+        description="Out-of-scope gate: refuse when the best sentence is not this much closer to the "
+        "question than off-topic reference sentences are (calibrated by benchmarks/calibrate_refusal.py).",
     )
     max_question_chars: int = Field(default=1000, ge=10, description="Longer questions are cut.")
 

@@ -79,7 +79,9 @@ def read_corpus(path: Path) -> str:
         raise FileNotFoundError(f"corpus file not found: {path} (set RESOBOT_CORPUS)") from exc
 
 
-def _stores(client: chromadb.ClientAPI, settings: Settings, embeddings: E5Embeddings) -> tuple[Chroma, Chroma]:
+def _stores(
+    client: chromadb.ClientAPI, settings: Settings, embeddings: E5Embeddings
+) -> tuple[Chroma, Chroma]:
     def store(name: str) -> Chroma:
         return Chroma(
             collection_name=f"{settings.chroma_collection}-{name}",
@@ -96,20 +98,32 @@ def _current(store: Chroma, wanted: str) -> bool:
     return (collection.metadata or {}).get("fingerprint") == wanted and collection.count() > 0
 
 
-def _fill(store: Chroma, ids: list[str], texts: list[str], metadatas: list[dict], progress: Progress,
-          label: str, embeddings: E5Embeddings, print_: str) -> None:
+def _fill(
+    store: Chroma,
+    ids: list[str],
+    texts: list[str],
+    metadatas: list[dict],
+    progress: Progress,
+    label: str,
+    embeddings: E5Embeddings,
+    print_: str,
+) -> None:
     task = progress.add_task(label, total=len(texts))
     for i in range(0, len(texts), _BATCH):
         vectors = embeddings.passages(texts[i : i + _BATCH]).tolist()
         store._collection.add(
-            ids=ids[i : i + _BATCH], documents=texts[i : i + _BATCH], embeddings=vectors,
+            ids=ids[i : i + _BATCH],
+            documents=texts[i : i + _BATCH],
+            embeddings=vectors,
             metadatas=metadatas[i : i + _BATCH],
         )
         progress.advance(task, len(texts[i : i + _BATCH]))
     store._collection.modify(metadata={"fingerprint": print_})
 
 
-def build_index(settings: Settings, *, force: bool = False, show_progress: bool = False) -> tuple[Index, BuildReport]:
+def build_index(
+    settings: Settings, *, force: bool = False, show_progress: bool = False
+) -> tuple[Index, BuildReport]:
     """Parse the corpus and make sure the store holds it; embed only when the fingerprint changed."""
     started = time.perf_counter()
     text = read_corpus(settings.resobot_corpus)
@@ -119,14 +133,16 @@ def build_index(settings: Settings, *, force: bool = False, show_progress: bool 
     client = chroma_client(settings)
     units, sentences = _stores(client, settings, embeddings)
     if not force and _current(units, wanted) and _current(sentences, wanted):
-        report = BuildReport(False, units._collection.count(), sentences._collection.count(),
-                             time.perf_counter() - started)
+        report = BuildReport(
+            False, units._collection.count(), sentences._collection.count(), time.perf_counter() - started
+        )
         return Index(document, units, sentences, embeddings), report
 
     units.reset_collection()
     sentences.reset_collection()
-    unit_rows = [(u.id, passage_text(u), {"kind": u.kind, "label": u.label, "order": u.order})
-                 for u in document.units]
+    unit_rows = [
+        (u.id, passage_text(u), {"kind": u.kind, "label": u.label, "order": u.order}) for u in document.units
+    ]
     sentence_rows = [
         (f"{u.id}/{k}", s, {"unit_id": u.id, "kind": u.kind, "position": k})
         for u in document.units

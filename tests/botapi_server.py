@@ -1,10 +1,10 @@
-"""A fake Telegram Bot API server that behaves (and fails) like the real one.
+"""A fake Telegram Bot API server that accepts what Telegram accepts and rejects what it rejects.
 
 The real python-telegram-bot stack talks to it over HTTP (``base_url=server.base_url``) and long-polls
-``getUpdates``; tests play the users (``send_text``, ``press_button``...) and inspect what the users
-would see (``messages``, ``wait_for_messages``). The server runs its own event loop in a daemon
-thread, so it serves sync scripts and pytest-asyncio tests alike; all public methods are thread-safe.
-Descriptions of rejected requests are Telegram's (HTML/MarkdownV2 reasons follow tdlib's parser).
+``getUpdates``; tests play the users (``send_text``, ``press_button``...) and check what they would see
+(``messages``, ``wait_for_messages``). The server runs its own event loop in a daemon thread, so sync
+scripts and pytest-asyncio tests can both use it; every public method is thread-safe. Error descriptions
+are Telegram's; entity-parsing reasons follow tdlib's parser.
 """
 
 from __future__ import annotations
@@ -26,21 +26,27 @@ from aiohttp import web
 JSON = dict[str, Any]
 T = TypeVar("T")
 _SPACE = " \t\r\n\f\v"
-_HTML_TAGS = {"a": "text_link", "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-              "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-              "span": "spoiler", "tg-spoiler": "spoiler", "code": "code", "pre": "pre",
+_HTML_TAGS = {"a": "text_link", "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "pre": "pre",
+              "u": "underline", "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
+              "del": "strikethrough", "span": "spoiler", "tg-spoiler": "spoiler", "code": "code",
               "blockquote": "blockquote", "tg-emoji": "custom_emoji"}
-_BUTTON_ACTIONS = ("callback_data", "url", "web_app", "login_url", "switch_inline_query", "copy_text",
-                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "callback_game", "pay")
+_HTML_TAG = re.compile(r"""<(/?)([^\s>]*)((?:[^>"']|"[^"]*"|'[^']*')*)(>?)""")
+_HTML_ATTR = re.compile(r"""([^\s=]+)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s"']*))?""")
+_HTML_ENTITY = re.compile(r"&(?:#x([0-9a-fA-F]*)|#([0-9]*)|([a-zA-Z]*))")
+_MD2_OPEN = {"||": "spoiler", "__": "underline", "```": "pre", "![": "custom_emoji", "*": "bold", "_": "italic",
+             "~": "strikethrough", "`": "code", "[": "text_link"}
+_MD2_CLOSE = {kind: "]" if tok in "![" else tok for tok, kind in _MD2_OPEN.items()}
+_BUTTON_ACTIONS = ("callback_data", "url", "web_app", "login_url", "switch_inline_query", "pay", "copy_text",
+                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "callback_game")
 _CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
                  "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
-_NOT_DEFAULT_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
+_SCOPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+           "chat_administrators", "chat_member"}
 _ERRORS = {400: "Bad Request", 403: "Forbidden: bot was blocked by the user", 409: "Conflict",
            500: "Internal Server Error", 502: "Bad Gateway"}
-_HTML_ENTITY = re.compile(r"&(?:#x([0-9a-fA-F]*)|#([0-9]*)|([a-zA-Z]*))")
-_PRE_LANGUAGE = re.compile(r"([^\s`]*)\n")
-_NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly the same"
-                 " as a current content and reply markup of the message")
+_NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly the "
+                 "same as a current content and reply markup of the message")
+_AUTO_ENTITY = re.compile(r"(?<!\S)(/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?|@[A-Za-z0-9_]{4,32})\b")
 
 
 class ApiError(Exception):
@@ -65,16 +71,28 @@ def _boff(text: str, pos: int) -> int:
     return len(text[:pos].encode("utf-8", "surrogatepass"))
 
 
-def check_url(url: str, what: str) -> None:
+def _entity(kind: str, start: int, end: int, **extra: Any) -> JSON:
+    return {"type": kind, "offset": start, "length": end - start, **extra}
+
+
+def check_url(url: str, what: str = "URL") -> None:
+    """Reject URLs like Telegram does: e.g. "inline keyboard button URL 'x' is invalid: Wrong HTTP URL"."""
     m = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*)://(.*)", url, re.S)
     scheme, rest = (m.group(1).lower(), m.group(2)) if m else ("http", url)
-    if scheme not in ("http", "https", "tg", "ton"):
-        raise _bad(f"{what} '{url}' is invalid: Unsupported URL protocol")
     host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":")[0]
-    if scheme.startswith("http") and not host:
-        raise _bad(f"{what} '{url}' is invalid: URL host is empty")
-    if scheme.startswith("http") and not re.fullmatch(r"(?:[\w-]+\.)+[^\W\d_]{2,}|\d{1,3}(?:\.\d{1,3}){3}", host):
-        raise _bad(f"{what} '{url}' is invalid: Wrong HTTP URL")
+    reason = ("Unsupported URL protocol" if scheme not in ("http", "https", "tg", "ton") else
+              "" if not scheme.startswith("http") else "URL host is empty" if not host else
+              "" if re.fullmatch(r"(?:[\w-]+\.)+[^\W\d_]{2,}|\d{1,3}(?:\.\d{1,3}){3}", host) else "Wrong HTTP URL")
+    if reason:
+        raise _bad(f"{what} '{url}' is invalid: {reason}")
+
+
+def _valid_url(url: str) -> bool:
+    try:
+        check_url(url)
+    except ApiError:
+        return False
+    return True
 
 
 class _Out:
@@ -88,13 +106,12 @@ class _Out:
         self.parts.append(s)
         self.u16 += _u16(s)
 
-
-def _entity(kind: str, start: int, end: int, **extra: Any) -> JSON:
-    return {"type": kind, "offset": start, "length": end - start, **extra}
+    def text(self, since: int = 0) -> str:
+        return "".join(self.parts[since:])
 
 
 def _html_entity(text: str, i: int) -> tuple[str, int] | None:
-    """Decode ``&lt; &gt; &amp; &quot; &#NN; &#xNN;`` (';' optional) at i like tdlib; None keeps a literal '&'."""
+    """Decode ``&lt; &gt; &amp; &quot; &#NN; &#xNN;`` (';' optional) at i; None: the '&' stays literal."""
     m = _HTML_ENTITY.match(text, i)
     assert m is not None
     hex_digits, dec_digits, name = m.groups()
@@ -104,141 +121,97 @@ def _html_entity(text: str, i: int) -> tuple[str, int] | None:
         digits = hex_digits if hex_digits is not None else dec_digits
         code = int(digits, 16 if hex_digits is not None else 10) if digits and m.end() - i < 10 else 0
         ch = chr(code) if 0 < code < 0x10FFFF and not 0xD800 <= code < 0xE000 else None
-    return None if ch is None else (ch, m.end() + (text[m.end():m.end() + 1] == ";"))
+    return None if ch is None else (ch, m.end() + text.startswith(";", m.end()))
 
 
-def _html_attributes(text: str, i: int, tag: str, off: int) -> tuple[str, int]:
-    """Parse the attributes of a start tag from i; return (tag argument, index after '>')."""
-    arg, n = "", len(text)
-    while True:
-        while i < n and text[i] in _SPACE:
-            i += 1
-        if i >= n:
-            raise ParseError(f"Unclosed start tag at byte offset {off}")
-        if text[i] == ">":
-            return arg, i + 1
-        j = i
-        while j < n and text[j] not in _SPACE and text[j] not in "=>":
-            j += 1
-        name, i = text[i:j].lower(), j
-        if not name:
-            raise ParseError(f'Empty attribute name in the tag "{tag}" at byte offset {off}')
-        while i < n and text[i] in _SPACE:
-            i += 1
-        if i >= n or text[i] != "=":
+def _unescape(text: str) -> str:
+    out, i = [], 0
+    while (k := text.find("&", i)) >= 0:
+        ch, j = _html_entity(text, k) or ("&", k + 1)
+        out += [text[i:k], ch]
+        i = j
+    return "".join(out) + text[i:]
+
+
+def _html_argument(tag: str, attrs: str, off: int) -> str:
+    argument = ""
+    for m in _HTML_ATTR.finditer(attrs):
+        name, value = m[1].lower(), m[2]
+        if value is None:
             if name != "expandable":
-                raise ParseError(f'Expected equal sign in declaration of an attribute of the tag "{tag}" '
-                                 f"at byte offset {off}")
-            arg = "expandable" if tag == "blockquote" else arg
-            continue
-        i += 1
-        while i < n and text[i] in _SPACE:
-            i += 1
-        if i < n and text[i] in "'\"":
-            quote, value, i = text[i], [], i + 1
-            while i < n and text[i] != quote:
-                dec = _html_entity(text, i) if text[i] == "&" else None
-                value.append(dec[0] if dec else text[i])
-                i = dec[1] if dec else i + 1
-            value_str, i = "".join(value), i + 1
+                raise ParseError(f'Expected equal sign in declaration of an attribute of the tag "{tag}" at '
+                                 f"byte offset {off}")
+            argument = "expandable" if tag == "blockquote" else argument
+        elif value[:1] not in "'\"" and not re.fullmatch(r"[A-Za-z0-9.-]*", value):
+            raise ParseError(f"Unexpected end of name token at byte offset {off + _boff(attrs, m.start(2)) + 1}")
         else:
-            j = i
-            while j < n and text[j].isascii() and (text[j].isalnum() or text[j] in ".-"):
-                j += 1
-            value_str, i = text[i:j].lower(), j
-            if i < n and text[i] not in _SPACE and text[i] != ">":
-                raise ParseError(f"Unexpected end of name token at byte offset {_boff(text, i)}")
-        if i >= n:
-            raise ParseError(f'Unclosed start tag "{tag}" at byte offset {off}')
-        if (tag, name) in (("a", "href"), ("tg-emoji", "emoji-id")):
-            arg = value_str
-        elif (tag, name) in (("code", "class"), ("span", "class")):
-            prefix = "language-" if tag == "code" else "tg-"
-            arg = value_str[len(prefix):] if value_str.startswith(prefix) else arg
+            value = _unescape(value[1:-1]) if value[:1] in "'\"" else value.lower()
+            prefix = {("a", "href"): "", ("tg-emoji", "emoji-id"): "", ("code", "class"): "language-",
+                      ("span", "class"): "tg-"}.get((tag, name))
+            argument = value[len(prefix):] if prefix is not None and value.startswith(prefix) else argument
+    return argument
 
 
 def parse_html(text: str) -> tuple[str, list[JSON]]:
-    """Telegram's HTML parse mode (tdlib's rules): return (plain text, entities) or raise ParseError."""
-    out, stack, entities, i, n = _Out(), [], [], 0, len(text)
-    while i < n:
-        c = text[i]
-        dec = _html_entity(text, i) if c == "&" else None
-        if dec or c != "<":
-            out.add(dec[0] if dec else c)
-            i = dec[1] if dec else i + 1
+    """Telegram's HTML parse mode, after tdlib: (plain text, entities), or ParseError with Telegram's reason."""
+    out, stack, entities, i = _Out(), [], [], 0
+    while m := re.compile("[<&]").search(text, i):
+        out.add(text[i:m.start()])
+        i, off = m.start(), _boff(text, m.start())
+        if text[i] == "&":
+            ch, i = _html_entity(text, i) or ("&", i + 1)
+            out.add(ch)
             continue
-        begin, off, i = i, _boff(text, i), i + 1
-        if i < n and text[i] == "/":
-            if not stack:
-                raise ParseError(f"Unexpected end tag at byte offset {off}")
-            j = i + 1
-            while j < n and text[j] not in _SPACE and text[j] != ">":
-                j += 1
-            name = text[i + 1:j].lower()
-            while j < n and text[j] in _SPACE:
-                j += 1
-            if j >= n or text[j] != ">":
-                raise ParseError(f"Unclosed end tag at byte offset {off}")
-            tag, arg, start = stack.pop()
-            if name and name != tag:
-                raise ParseError(f'Unmatched end tag at byte offset {off}, expected "</{tag}>", found "</{name}>"')
-            i = j + 1
+        tag = _HTML_TAG.match(text, i)
+        assert tag is not None
+        closing, name, attrs, closed = tag[1], tag[2].lower(), tag[3], tag[4]
+        if closing and not stack:
+            raise ParseError(f"Unexpected end tag at byte offset {off}")
+        if tag.end(2) < len(text) and not closing and name not in _HTML_TAGS:
+            raise ParseError(f'Unsupported start tag "{name}" at byte offset {off}')
+        if not closed or (closing and attrs.strip(_SPACE)):
+            raise ParseError(f"Unclosed {'end' if closing else 'start'} tag at byte offset {off}")
+        i = tag.end()
+        if closing:
+            kind, argument, start = stack.pop()
+            if name and name != kind:
+                raise ParseError(f'Unmatched end tag at byte offset {off}, expected "</{kind}>", found "</{name}>"')
             if out.u16 > start:
-                entities.extend(_html_close(tag, arg, start, out.u16, entities))
+                entities += _html_close(kind, argument, start, out.u16, entities)
             continue
-        j = i
-        while j < n and text[j] not in _SPACE and text[j] != ">":
-            j += 1
-        if j >= n:
-            raise ParseError(f"Unclosed start tag at byte offset {off}")
-        tag = text[begin + 1:j].lower()
-        if tag not in _HTML_TAGS:
-            raise ParseError(f'Unsupported start tag "{tag}" at byte offset {off}')
-        arg, i = _html_attributes(text, j, tag, off)
-        if tag == "span" and arg != "spoiler":
+        argument = _html_argument(name, attrs, off)
+        if name == "span" and argument != "spoiler":
             raise ParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {off}')
-        stack.append((tag, arg, out.u16))
+        stack.append((name, argument, out.u16))
+    out.add(text[i:])
     if stack:
         raise ParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
-    return "".join(out.parts), [{k: v for k, v in e.items() if e["type"] != "code" or k != "language"}
-                                for e in entities]
+    return out.text(), [{k: v for k, v in e.items() if k != "language" or e["type"] == "pre"} for e in entities]
 
 
-def _html_close(tag: str, arg: str, start: int, end: int, entities: list[JSON]) -> list[JSON]:
-    ent = _entity(_HTML_TAGS[tag], start, end)
+def _html_close(tag: str, argument: str, start: int, end: int, entities: list[JSON]) -> list[JSON]:
+    entity = _entity(_HTML_TAGS[tag], start, end)
+    last = entities[-1] if entities else {}
     if tag == "a":
-        try:
-            check_url(arg, "entity URL")
-        except ApiError:
-            return []  # Telegram silently drops links with an invalid href
-        ent["url"] = arg
-    elif tag == "pre" and entities and entities[-1]["type"] == "code" and entities[-1]["offset"] == start \
-            and entities[-1]["length"] == end - start:
-        language = entities.pop().get("language")
-        ent.update({"language": language} if language else {})
-    elif tag == "code" and arg:
-        ent["language"] = arg  # only kept when the code is the whole content of a <pre>
-    elif tag == "blockquote" and arg:
-        ent["type"] = "expandable_blockquote"
+        return [{**entity, "url": argument}] if _valid_url(argument) else []  # bad links are dropped silently
+    if tag == "pre" and last.get("type") == "code" and (last["offset"], last["length"]) == (start, end - start):
+        entity.update({"language": entities.pop()["language"]} if "language" in last else {})
+    elif tag == "code" and argument:
+        entity["language"] = argument  # kept only when the code is the whole content of a <pre>
+    elif tag == "blockquote" and argument:
+        entity["type"] = "expandable_blockquote"
     elif tag == "tg-emoji":
-        if not arg.isdigit() or int(arg) >= 2**63:
+        if not argument.isdigit() or int(argument) >= 2**63:
             raise ParseError("Invalid custom emoji identifier specified")
-        ent["custom_emoji_id"] = arg
-    return [ent]
-
-
-_MD2_OPEN = (("||", "spoiler"), ("__", "underline"), ("```", "pre"), ("![", "custom_emoji"), ("*", "bold"),
-             ("_", "italic"), ("~", "strikethrough"), ("`", "code"), ("[", "text_link"))
-_MD2_CLOSE = {"spoiler": "||", "underline": "__", "pre": "```", "custom_emoji": "]", "bold": "*", "italic": "_",
-              "strikethrough": "~", "code": "`", "text_link": "]"}
-_MD2_NAMES = {"text_link": "TextUrl", "custom_emoji": "CustomEmoji"}
+        entity["custom_emoji_id"] = argument
+    return [entity]
 
 
 def parse_markdown_v2(text: str) -> tuple[str, list[JSON]]:
-    """Telegram's MarkdownV2 (reserved characters, nesting, links, code/pre); blockquotes are not entities."""
+    """Telegram's MarkdownV2: reserved characters, nesting, links, code/pre (blockquotes are not entities)."""
     out, stack, entities, i, n = _Out(), [], [], 0, len(text)
     while i < n:
-        c, top = text[i], stack[-1][0] if stack else None
+        c, top = text[i], stack[-1][0] if stack else ""
         if c == "\\" and i + 1 < n and 0 < ord(text[i + 1]) <= 126:
             out.add(text[i + 1])
             i += 2
@@ -248,25 +221,26 @@ def parse_markdown_v2(text: str) -> tuple[str, list[JSON]]:
         elif c == ">" and (i == 0 or text[i - 1] == "\n"):
             i += 1
         elif top and text.startswith(_MD2_CLOSE[top], i) and not (top == "italic" and text[i + 1:i + 2] == "_"):
-            kind, start, _, parts, extra = stack.pop()
+            kind, start, _, since, extra = stack.pop()
             i += len(_MD2_CLOSE[kind])
             if kind in ("text_link", "custom_emoji"):
-                url, i = _md2_url(text, i, "".join(out.parts[parts:]))
+                url, i = _md2_url(text, i, out.text(since))
                 extra = {"url": url} if kind == "text_link" else {"custom_emoji_id": url.rpartition("id=")[2]}
-            if out.u16 > start and _valid(extra.get("url", "t.me")):
+            if out.u16 > start and _valid_url(extra.get("url", "t.me")):
                 entities.append(_entity(kind, start, out.u16, **extra))
         else:
-            tok, kind = next(((t, k) for t, k in _MD2_OPEN if text.startswith(t, i)), (c, ""))
-            if not kind:
+            tok = next((t for t in _MD2_OPEN if text.startswith(t, i)), "")
+            if not tok:
                 raise ParseError(f"Character '{c}' is reserved and must be escaped with the preceding '\\'")
-            m = _PRE_LANGUAGE.match(text, i + len(tok)) if kind == "pre" else None
-            extra = {"language": m.group(1)} if m and m.group(1) else {}
-            stack.append((kind, out.u16, _boff(text, i), len(out.parts), extra))
+            m = re.compile(r"([^\s`]*)\n").match(text, i + 3) if tok == "```" else None
+            stack.append((_MD2_OPEN[tok], out.u16, _boff(text, i), len(out.parts),
+                          {"language": m[1]} if m and m[1] else {}))
             i = m.end() if m else i + len(tok)
     if stack:
         kind, _, off, _, _ = stack[-1]
-        raise ParseError(f"Can't find end of {_MD2_NAMES.get(kind, kind.capitalize())} entity at byte offset {off}")
-    return "".join(out.parts), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
+        name = {"text_link": "TextUrl", "custom_emoji": "CustomEmoji"}.get(kind, kind.capitalize())
+        raise ParseError(f"Can't find end of {name} entity at byte offset {off}")
+    return out.text(), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
 def _md2_url(text: str, i: int, inner: str) -> tuple[str, int]:
@@ -282,43 +256,30 @@ def _md2_url(text: str, i: int, inner: str) -> tuple[str, int]:
     return "".join(url), j + 1
 
 
-def _valid(url: str) -> bool:
-    try:
-        check_url(url, "URL")
-        return True
-    except ApiError:
-        return False
-
-
 def parse_markdown(text: str) -> tuple[str, list[JSON]]:
-    """Telegram's legacy Markdown: *bold* _italic_ `code` ```pre``` [text](url), no nesting."""
-    out, entities, i, n = _Out(), [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\" and text[i + 1:i + 2] in ("_", "*", "`", "["):
-            out.add(text[i + 1])
+    """Telegram's legacy Markdown: *bold* _italic_ `code` ```pre``` [text](url), without nesting."""
+    out, entities, i = _Out(), [], 0
+    while m := re.compile(r"\\[_*`\[]|[_*`\[]").search(text, i):
+        out.add(text[i:m.start()])
+        c, i = m[0][-1], m.start()
+        if len(m[0]) == 2:
+            out.add(c)
             i += 2
             continue
-        if c not in "_*`[":
-            out.add(c)
-            i += 1
-            continue
-        begin, is_pre, start = i, text.startswith("```", i), out.u16
-        end_tok = "```" if is_pre else "]" if c == "[" else c
-        j = text.find(end_tok, i + len(end_tok))
+        tok = "```" if text.startswith("```", i) else "]" if c == "[" else c
+        j = text.find(tok, i + len(tok))
         if j < 0:
-            raise ParseError(f"Can't find end of the entity starting at byte offset {_boff(text, begin)}")
-        out.add(text[i + len(end_tok):j].removeprefix("\n") if is_pre else text[i + 1:j])
-        i, extra = j + len(end_tok), {}
-        if c == "[":
-            close = text.find(")", i) if text.startswith("(", i) else -1
-            extra, i = ({"url": text[i + 1:close]}, close + 1) if close >= 0 else ({"url": ""}, i)
-            if not _valid(extra["url"]):
-                continue
-        kind = {"*": "bold", "_": "italic", "[": "text_link"}.get(c, "pre" if is_pre else "code")
-        if out.u16 > start:
-            entities.append(_entity(kind, start, out.u16, **extra))
-    return "".join(out.parts), entities
+            raise ParseError(f"Can't find end of the entity starting at byte offset {_boff(text, i)}")
+        start, url = out.u16, ""
+        out.add(text[i + 3:j].removeprefix("\n") if tok == "```" else text[i + 1:j])
+        i = j + len(tok)
+        if c == "[" and text.startswith("(", i) and (k := text.find(")", i)) > 0:
+            url, i = text[i + 1:k], k + 1
+        kind = {"*": "bold", "_": "italic", "[": "text_link"}.get(c, "pre" if tok == "```" else "code")
+        if out.u16 > start and (c != "[" or _valid_url(url)):
+            entities.append(_entity(kind, start, out.u16, **({"url": url} if c == "[" else {})))
+    out.add(text[i:])
+    return out.text(), entities
 
 
 _PARSERS: dict[str, Callable[[str], tuple[str, list[JSON]]]] = {
@@ -327,34 +288,27 @@ _PARSERS: dict[str, Callable[[str], tuple[str, list[JSON]]]] = {
 
 def _json_param(p: JSON, name: str, what: str) -> Any:
     value = p.get(name)
-    if isinstance(value, str | bytes):
-        try:
-            return json.loads(value) if value else None
-        except ValueError:
-            raise _bad(f"can't parse {what} JSON object") from None
-    return value
-
-
-def _int_param(p: JSON, name: str, default: int | None = None) -> int | None:
-    value = p.get(name)
-    if value in (None, ""):
-        return default
     try:
-        return int(value)
+        return (json.loads(value) if value else None) if isinstance(value, str | bytes) else value
+    except ValueError:
+        raise _bad(f"can't parse {what} JSON object") from None
+
+
+def _int_param(p: JSON, name: str) -> int | None:
+    try:
+        return None if p.get(name) in (None, "") else int(p[name])
     except (TypeError, ValueError):
         raise _bad(f'field "{name}" must be of type Integer') from None
 
 
 def _trim(text: str, entities: list[JSON]) -> tuple[str, list[JSON]]:
-    """Telegram strips leading/trailing whitespace and clips the entities accordingly."""
+    """Telegram strips leading/trailing whitespace and clips the entities to what remains."""
     left = text.lstrip(_SPACE)
     lead, body = _u16(text) - _u16(left), left.rstrip(_SPACE)
-    total, out = _u16(body), []
-    for e in entities:
-        start, end = max(e["offset"] - lead, 0), min(e["offset"] + e["length"] - lead, total)
-        if end > start:
-            out.append({**e, "offset": start, "length": end - start})
-    return body, sorted(out, key=lambda e: (e["offset"], -e["length"]))
+    clipped = [(e, max(e["offset"] - lead, 0), min(e["offset"] + e["length"] - lead, _u16(body)))
+               for e in entities]
+    return body, sorted(({**e, "offset": s, "length": t - s} for e, s, t in clipped if t > s),
+                        key=lambda e: (e["offset"], -e["length"]))
 
 
 def _check_button(b: Any) -> None:
@@ -363,8 +317,7 @@ def _check_button(b: Any) -> None:
         raise _bad(prefix + "InlineKeyboardButton must be an Object")
     if not isinstance(b.get("text"), str):
         raise _bad(prefix + ('Field "text" must be of type String' if "text" in b else 'Can\'t find field "text"'))
-    actions = [k for k in _BUTTON_ACTIONS if b.get(k) not in (None, False) and not (k in ("url", "callback_data")
-                                                                                   and b[k] == "")]
+    actions = [k for k in _BUTTON_ACTIONS if b.get(k) not in (None, False, "") or (k.startswith("sw") and k in b)]
     if not actions:
         raise _bad(prefix + "Text buttons are unallowed in the inline keyboard")
     if not b["text"]:
@@ -379,7 +332,7 @@ def _check_button(b: Any) -> None:
 def _parse_markup(p: JSON) -> JSON | None:
     markup = _json_param(p, "reply_markup", "reply keyboard markup")
     if markup is None or (isinstance(markup, dict) and "inline_keyboard" not in markup):
-        return markup  # reply keyboards, force_reply, remove_keyboard are accepted as they are
+        return markup  # reply keyboards, force_reply and remove_keyboard are accepted as they are
     rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise _bad('field "inline_keyboard" must be of type Array')
@@ -390,21 +343,26 @@ def _parse_markup(p: JSON) -> JSON | None:
     return {"inline_keyboard": rows}
 
 
+def _auto_entities(text: str) -> list[JSON]:
+    return [_entity("bot_command" if m[1][0] == "/" else "mention", _u16(text[:m.start()]), _u16(text[:m.end()]))
+            for m in _AUTO_ENTITY.finditer(text)]
+
+
 @dataclass
 class ApiCall:
     method: str
     params: JSON
     timestamp: float
-    error: str | None = None  # the description when the call was rejected
+    error: str | None = None  # the description, when the call was rejected
 
 
 @dataclass
 class BotMessage:
-    """A message of the bot as the user sees it; edits are applied in place, earlier versions in history."""
+    """A bot message as the user sees it: edits applied in place, earlier versions kept in ``history``."""
 
     chat_id: int
     message_id: int
-    text: str  # plain text after entity parsing: what the user reads
+    text: str  # the plain text after entity parsing: what the user reads
     raw_text: str
     parse_mode: str | None
     entities: list[JSON]
@@ -417,7 +375,7 @@ class BotMessage:
 
     @property
     def keyboard(self) -> list[list[JSON]]:
-        """Inline keyboard rows of button dicts ({text, callback_data|url|...}); [] without one."""
+        """Rows of inline buttons ({text, callback_data | url | ...}); [] without an inline keyboard."""
         return (self.reply_markup or {}).get("inline_keyboard", [])
 
     @property
@@ -428,7 +386,7 @@ class BotMessage:
 @dataclass
 class _Chat:
     info: JSON
-    ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     user_messages: dict[int, JSON] = field(default_factory=dict)
     bot_messages: dict[int, BotMessage] = field(default_factory=dict)
     actions: list[str] = field(default_factory=list)
@@ -440,48 +398,46 @@ class BotApiServer:
         self.token, self.host, self.port, self.privacy_mode = token, host, 0, privacy_mode
         self.bot_user: JSON = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": first_name,
                                "username": username}
+        self.webhook: JSON = {}
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._chats: dict[int, _Chat] = {}
         self._updates: list[JSON] = []
-        self._update_ids = itertools.count(100_000)
-        self._query_ids = itertools.count(1)
+        self._counter = itertools.count(1)
         self._queries: dict[str, JSON] = {}
         self._answers: list[JSON] = []
-        self._file_ids = itertools.count(1)
         self._calls: list[ApiCall] = []
         self._failures: dict[str, list[ApiError]] = defaultdict(list)
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._blocked: set[int] = set()
         self._allowed: set[str] | None = None
-        self.webhook: JSON = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._pollers: set[asyncio.Event] = set()
-        self._poll_generation = 0
-        self._closing = False
-        self._methods: dict[str, tuple[str, Callable[[JSON], Any]]] = {name.lower(): (name, fn) for name, fn in {
-            "getMe": self._get_me, "getUpdates": self._get_updates, "setWebhook": self._set_webhook,
-            "deleteWebhook": self._delete_webhook, "getWebhookInfo": self._get_webhook_info,
-            "sendMessage": self._send_message, "editMessageText": self._edit_message_text,
-            "editMessageReplyMarkup": self._edit_reply_markup, "deleteMessage": self._delete_message,
-            "answerCallbackQuery": self._answer_callback_query, "sendChatAction": self._send_chat_action,
-            "setMyCommands": self._set_my_commands, "getMyCommands": self._get_my_commands,
-            "deleteMyCommands": self._delete_my_commands,
-            "logOut": lambda p: True, "close": lambda p: True}.items()}
+        self._poll_generation, self._closing = 0, False
+        self._methods: dict[str, tuple[str, Callable[[JSON], Any]]] = {name.lower(): (name, fn) for name, fn in [
+            ("getMe", self._get_me), ("getUpdates", self._get_updates), ("setWebhook", self._set_webhook),
+            ("deleteWebhook", self._delete_webhook), ("getWebhookInfo", self._get_webhook_info),
+            ("sendMessage", self._send_message), ("editMessageText", self._edit_message_text),
+            ("editMessageReplyMarkup", self._edit_reply_markup), ("deleteMessage", self._delete_message),
+            ("answerCallbackQuery", self._answer_callback_query), ("sendChatAction", self._send_chat_action),
+            ("setMyCommands", self._set_my_commands), ("getMyCommands", self._get_my_commands),
+            ("deleteMyCommands", self._delete_my_commands), ("logOut", bool), ("close", bool)]}
 
-    # ----------------------------------------------------------------- lifecycle
+    # ------------------------------------------------------------------ lifecycle
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}/bot"
 
     def start(self) -> BotApiServer:
         self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, name="botapi-server", daemon=True).start()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="botapi-server", daemon=True)
+        self._thread.start()
         asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout=10)
         return self
 
     async def _serve(self) -> None:
-        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -489,13 +445,13 @@ class BotApiServer:
         self.port = self._runner.addresses[0][1]
 
     def stop(self) -> None:
-        loop, self._loop = self._loop, None
-        if loop is None:
-            return
-        self._closing = True
-        loop.call_soon_threadsafe(self._wake)
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
+        loop, self._loop, self._closing = self._loop, None, True
+        if loop is not None and self._thread is not None:
+            loop.call_soon_threadsafe(self._wake)  # pending long polls return at once
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), loop).result(timeout=10)
+            loop.call_soon_threadsafe(loop.stop)
+            self._thread.join(timeout=10)
+            loop.close()
 
     def __enter__(self) -> BotApiServer:
         return self.start()
@@ -509,7 +465,7 @@ class BotApiServer:
     async def __aexit__(self, *exc: object) -> None:
         await asyncio.to_thread(self.stop)
 
-    # ----------------------------------------------------------------- HTTP layer
+    # ------------------------------------------------------------------ HTTP
     async def _handle(self, request: web.Request) -> web.Response:
         try:
             if request.match_info["token"] != self.token:
@@ -518,12 +474,14 @@ class BotApiServer:
             if handler is None:
                 raise ApiError(404, "Not Found")
             params: JSON = dict(request.query)
-            if request.content_type == "application/json" and request.can_read_body:
-                body = await request.json(loads=lambda s: json.loads(s or "{}"))
-                params.update(body if isinstance(body, dict) else {})
-            elif request.can_read_body:
-                params.update({k: v.file.read() if isinstance(v, web.FileField) else v
-                               for k, v in (await request.post()).items()})
+            try:
+                if request.content_type == "application/json" and request.can_read_body:
+                    params.update(await request.json(loads=lambda s: json.loads(s or "{}")))
+                elif request.can_read_body:
+                    params.update({k: v.file.read() if isinstance(v, web.FileField) else v
+                                   for k, v in (await request.post()).items()})
+            except (ValueError, TypeError):
+                raise _bad("can't parse JSON encoded request") from None
             call = ApiCall(name, params, time.time())
             with self._lock:
                 self._calls.append(call)
@@ -532,44 +490,41 @@ class BotApiServer:
                 if failure:
                     raise failure
                 result = handler(params)
-                if asyncio.iscoroutine(result):
-                    result = await result
+                result = await result if asyncio.iscoroutine(result) else result
             except ApiError as e:
                 call.error = e.description
                 raise
             return web.json_response({"ok": True, "result": result})
         except ApiError as e:
             body = {"ok": False, "error_code": e.code, "description": e.description}
-            return web.json_response({**body, "parameters": e.parameters} if e.parameters else body, status=e.code)
-        except ValueError:
-            return web.json_response({"ok": False, "error_code": 400, "description":
-                                      "Bad Request: can't parse JSON encoded request"}, status=400)
+            return web.json_response(body | ({"parameters": e.parameters} if e.parameters else {}), status=e.code)
 
     def _wake(self) -> None:
         for event in self._pollers:
             event.set()
 
     def _notify(self) -> None:
-        """Call with the lock held after any state change."""
+        """Call with the lock held after every change of state."""
         self._cond.notify_all()
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._wake)
 
-    # ----------------------------------------------------------------- Bot API methods
+    # ------------------------------------------------------------------ Bot API methods
     def _get_me(self, p: JSON) -> JSON:
-        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": not self.privacy_mode,
-                "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False}
+        return self.bot_user | {"can_join_groups": True, "can_read_all_group_messages": not self.privacy_mode,
+                                "supports_inline_queries": False, "can_connect_to_business": False,
+                                "has_main_web_app": False}
 
     async def _get_updates(self, p: JSON) -> list[JSON]:
         if self.webhook.get("url"):
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
-        offset, limit = _int_param(p, "offset", 0) or 0, min(max(_int_param(p, "limit", 100) or 100, 1), 100)
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use "
+                                "deleteWebhook to delete the webhook first")
+        offset, limit = _int_param(p, "offset") or 0, min(max(_int_param(p, "limit") or 100, 1), 100)
         allowed = _json_param(p, "allowed_updates", "allowed updates")
-        timeout = max(float(p.get("timeout") or 0), 0.0)
+        deadline = time.monotonic() + max(float(p.get("timeout") or 0), 0.0)
         self._poll_generation += 1
-        generation, deadline = self._poll_generation, time.monotonic() + timeout
-        self._wake()  # an older long poll still waiting is terminated with 409, as on Telegram
+        generation = self._poll_generation
+        self._wake()  # like Telegram, a newer getUpdates terminates an older one still waiting (409)
         while True:
             with self._lock:
                 self._allowed = self._allowed if allowed is None else set(allowed) or None
@@ -577,15 +532,14 @@ class BotApiServer:
                     u for u in self._updates if u["update_id"] >= offset and self._is_allowed(u)]
                 batch = copy.deepcopy(self._updates[:limit])
             if generation != self._poll_generation:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                    "make sure that only one bot instance is running")
-            remaining = deadline - time.monotonic()
-            if batch or remaining <= 0 or self._closing:
+                raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one "
+                                    "bot instance is running")
+            if batch or self._closing or time.monotonic() >= deadline:
                 return batch
             event = asyncio.Event()
             self._pollers.add(event)
             try:
-                await asyncio.wait_for(event.wait(), remaining)
+                await asyncio.wait_for(event.wait(), deadline - time.monotonic())
             except TimeoutError:
                 pass
             finally:
@@ -593,7 +547,8 @@ class BotApiServer:
 
     def _is_allowed(self, update: JSON) -> bool:
         kind = next(k for k in update if k != "update_id")
-        return kind in self._allowed if self._allowed else kind not in _NOT_DEFAULT_UPDATES
+        return kind in self._allowed if self._allowed else kind not in (
+            "chat_member", "message_reaction", "message_reaction_count")
 
     def _set_webhook(self, p: JSON) -> bool:
         url = str(p.get("url") or "")
@@ -601,7 +556,7 @@ class BotApiServer:
             raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
         with self._lock:
             self.webhook = {k: v for k, v in p.items() if not isinstance(v, bytes)} if url else {}
-            if p.get("drop_pending_updates") in (True, "true", "True"):
+            if str(p.get("drop_pending_updates")).lower() == "true":
                 self._updates.clear()
         return True
 
@@ -613,14 +568,13 @@ class BotApiServer:
                 "pending_update_count": len(self._updates)}
 
     def _chat(self, p: JSON) -> _Chat:
-        raw = p.get("chat_id")
-        if raw in (None, ""):
+        chat_id = str(p.get("chat_id") or "")
+        if not chat_id:
             raise _bad("chat_id is empty")
         with self._lock:
-            chat = next((c for c in self._chats.values() if raw == f"@{c.info.get('username')}"
-                         and c.info["type"] != "private"), None)
-            if chat is None and re.fullmatch(r"-?\d+", str(raw)):
-                chat = self._chats.get(int(raw))
+            chat = self._chats.get(int(chat_id)) if re.fullmatch(r"-?\d+", chat_id) else next(
+                (c for c in self._chats.values() if chat_id == f"@{c.info.get('username')}"
+                 and c.info["type"] != "private"), None)
         if chat is None:
             raise _bad("chat not found")
         if chat.info["id"] in self._blocked:
@@ -628,17 +582,14 @@ class BotApiServer:
         return chat
 
     def _render(self, p: JSON) -> tuple[str, list[JSON]]:
-        raw, mode = p.get("text"), p.get("parse_mode") or None
+        raw, mode = p.get("text"), str(p.get("parse_mode") or "")
         if raw in (None, ""):
             raise _bad("message text is empty")
-        raw = str(raw)
+        if mode and mode.lower() not in _PARSERS:
+            raise _bad("unsupported parse_mode")
         try:
-            if mode is not None:
-                if str(mode).lower() not in _PARSERS:
-                    raise _bad("unsupported parse_mode")
-                text, entities = _PARSERS[str(mode).lower()](raw)
-            else:
-                text, entities = raw, list(_json_param(p, "entities", "entities") or [])
+            text, entities = _PARSERS[mode.lower()](str(raw)) if mode else (
+                str(raw), list(_json_param(p, "entities", "entities") or []))
         except ParseError as e:
             raise _bad(f"can't parse entities: {e}") from None
         text, entities = _trim(text, entities)
@@ -649,27 +600,23 @@ class BotApiServer:
         return text, entities
 
     def _message_dict(self, chat: _Chat, m: BotMessage) -> JSON:
-        d: JSON = {"message_id": m.message_id, "from": self.bot_user, "chat": chat.info, "date": m.date,
-                   "text": m.text}
-        d.update({"entities": m.entities} if m.entities else {})
-        d.update({"reply_markup": m.reply_markup} if m.reply_markup else {})
-        d.update({"edit_date": m.edit_date} if m.edit_date else {})
-        target = self._find(chat, m.reply_to_message_id)
-        d.update({"reply_to_message": target} if target else {})
-        return copy.deepcopy(d)
+        d = {"message_id": m.message_id, "from": self.bot_user, "chat": chat.info, "date": m.date, "text": m.text,
+             "entities": m.entities, "reply_markup": m.reply_markup, "edit_date": m.edit_date,
+             "reply_to_message": self._find(chat, m.reply_to_message_id)}
+        return copy.deepcopy({k: v for k, v in d.items() if v})
 
     def _find(self, chat: _Chat, message_id: int | None) -> JSON | None:
+        """The message as quoted in a reply (without its own reply_to_message); None if not shown."""
         bot_message = chat.bot_messages.get(message_id or 0)
-        if bot_message is not None:
-            return None if bot_message.deleted else {**self._message_dict(chat, bot_message), "reply_to_message": {}}
-        return chat.user_messages.get(message_id or 0)
+        found = (None if bot_message.deleted else self._message_dict(chat, bot_message)) if bot_message else \
+            chat.user_messages.get(message_id or 0)
+        return {k: v for k, v in found.items() if k != "reply_to_message"} if found else None
 
     def _send_message(self, p: JSON) -> JSON:
-        if p.get("chat_id") in (None, ""):
+        if not p.get("chat_id"):
             raise _bad("chat_id is empty")
         text, entities = self._render(p)
-        markup = _parse_markup(p)
-        chat = self._chat(p)
+        markup, chat = _parse_markup(p), self._chat(p)
         reply = _json_param(p, "reply_parameters", "reply parameters") or {}
         reply_id = _int_param(reply, "message_id") or _int_param(p, "reply_to_message_id")
         with self._lock:
@@ -683,52 +630,45 @@ class BotApiServer:
             self._notify()
             return self._message_dict(chat, message)
 
-    def _editable(self, p: JSON) -> tuple[_Chat, BotMessage]:
+    def _edit(self, p: JSON, text: str | None, entities: list[JSON]) -> JSON:
         if p.get("inline_message_id"):
             raise _bad("MESSAGE_ID_INVALID")
-        chat, message_id = self._chat(p), _int_param(p, "message_id")
+        markup, chat, message_id = _parse_markup(p), self._chat(p), _int_param(p, "message_id")
         if message_id is None:
             raise _bad("message identifier is not specified")
-        message = chat.bot_messages.get(message_id)
-        if message is None and message_id in chat.user_messages:
-            raise _bad("message can't be edited")
-        if message is None or message.deleted:
-            raise _bad("message to edit not found")
-        return chat, message
-
-    def _apply_edit(self, chat: _Chat, m: BotMessage, text: str, raw: str, mode: str | None,
-                    entities: list[JSON], markup: JSON | None) -> JSON:
         with self._lock:
-            if json.dumps([text, entities, markup], sort_keys=True) == json.dumps(
+            m = chat.bot_messages.get(message_id)
+            if m is None and message_id in chat.user_messages:
+                raise _bad("message can't be edited")
+            if m is None or m.deleted:
+                raise _bad("message to edit not found")
+            new = (m.text, m.raw_text, m.parse_mode, m.entities) if text is None else (
+                text, str(p["text"]), p.get("parse_mode"), entities)
+            if json.dumps([new[0], new[3], markup], sort_keys=True) == json.dumps(
                     [m.text, m.entities, m.reply_markup], sort_keys=True):
                 raise _bad(_NOT_MODIFIED)
             m.history.append({"text": m.text, "raw_text": m.raw_text, "parse_mode": m.parse_mode,
                               "entities": m.entities, "reply_markup": m.reply_markup, "edit_date": m.edit_date})
-            m.text, m.raw_text, m.parse_mode, m.entities, m.reply_markup = text, raw, mode, entities, markup
+            (m.text, m.raw_text, m.parse_mode, m.entities), m.reply_markup = new, markup
             m.edit_date = int(time.time())
             self._notify()
             return self._message_dict(chat, m)
 
     def _edit_message_text(self, p: JSON) -> JSON:
-        text, entities = self._render(p)
-        markup = _parse_markup(p)  # no reply_markup removes the inline keyboard, as on Telegram
-        chat, m = self._editable(p)
-        return self._apply_edit(chat, m, text, str(p["text"]), p.get("parse_mode"), entities, markup)
+        return self._edit(p, *self._render(p))  # without reply_markup, the inline keyboard goes away
 
     def _edit_reply_markup(self, p: JSON) -> JSON:
-        markup = _parse_markup(p)
-        chat, m = self._editable(p)
-        return self._apply_edit(chat, m, m.text, m.raw_text, m.parse_mode, m.entities, markup)
+        return self._edit(p, None, [])
 
     def _delete_message(self, p: JSON) -> bool:
         chat, message_id = self._chat(p), _int_param(p, "message_id")
         if message_id is None:
             raise _bad("message identifier is not specified")
         with self._lock:
-            if message_id in chat.user_messages and chat.info["type"] == "private":
-                chat.user_messages.pop(message_id)
-            elif message_id in chat.user_messages:
+            if message_id in chat.user_messages and chat.info["type"] != "private":
                 raise _bad("message can't be deleted")
+            if message_id in chat.user_messages:
+                del chat.user_messages[message_id]
             elif message_id not in chat.bot_messages or chat.bot_messages[message_id].deleted:
                 raise _bad("message to delete not found")
             else:
@@ -742,9 +682,7 @@ class BotApiServer:
             if query is None or query["answered"]:
                 raise _bad("query is too old and response timeout expired or query ID is invalid")
             query["answered"] = True
-            self._answers.append({**{k: v for k, v in p.items() if k != "callback_query_id"},
-                                  "callback_query_id": query["id"], "chat_id": query["chat_id"],
-                                  "message_id": query["message_id"]})
+            self._answers.append({k: v for k, v in p.items() if k != "callback_query_id"} | query)
             self._notify()
         return True
 
@@ -759,26 +697,21 @@ class BotApiServer:
 
     @staticmethod
     def _commands_key(p: JSON) -> tuple[str, str]:
-        scope = _json_param(p, "scope", "bot command scope") or {"type": "default"}
-        if not isinstance(scope, dict) or scope.get("type") not in (
-                "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
-                "chat_administrators", "chat_member"):
+        scope, language = _json_param(p, "scope", "bot command scope") or {"type": "default"}, p.get("language_code")
+        if not isinstance(scope, dict) or scope.get("type") not in _SCOPES:
             raise _bad("can't parse BotCommandScope: Unsupported type specified")
-        language = str(p.get("language_code") or "")
-        if language and not re.fullmatch(r"[a-z]{2}", language):
+        if language and not re.fullmatch(r"[a-z]{2}", str(language)):
             raise _bad("invalid language code specified")
-        return json.dumps(scope, sort_keys=True), language
+        return json.dumps(scope, sort_keys=True), str(language or "")
 
     def _set_my_commands(self, p: JSON) -> bool:
         commands = _json_param(p, "commands", "commands") or []
-        if not isinstance(commands, list):
-            raise _bad('field "commands" must be of type Array')
-        if len(commands) > 100:
-            raise _bad("BOT_COMMANDS_TOO_MUCH")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise _bad("BOT_COMMANDS_TOO_MUCH" if isinstance(commands, list) else "can't parse commands JSON object")
         for c in commands:
-            for name in ("command", "description"):
-                if not isinstance(c, dict) or not isinstance(c.get(name), str):
-                    raise _bad(f'can\'t parse BotCommand: Can\'t find field "{name}"')
+            missing = [k for k in ("command", "description") if not isinstance(c, dict) or not isinstance(c.get(k), str)]
+            if missing:
+                raise _bad(f'can\'t parse BotCommand: Can\'t find field "{missing[0]}"')
             if not re.fullmatch(r"[a-z0-9_]{1,32}", c["command"]):
                 raise _bad("BOT_COMMAND_INVALID")
             if not 1 <= len(c["description"].strip()) <= 256:
@@ -797,216 +730,3 @@ class BotApiServer:
         with self._lock:
             self._commands.pop(key, None)
         return True
-
-
-    # ----------------------------------------------------------------- test side: playing the users
-    def send_text(self, chat_id: int, text: str, *, user_id: int | None = None, first_name: str = "Alice",
-                  username: str | None = None, language_code: str | None = "en", chat_type: str = "private",
-                  title: str | None = None, reply_to_message_id: int | None = None,
-                  entities: list[JSON] | None = None) -> JSON:
-        """A user sends text; /commands and @mentions get their entities automatically. Returns the Message."""
-        entities = _auto_entities(text) if entities is None else entities
-        return self._user_message(chat_id, {"text": text, **({"entities": entities} if entities else {})},
-                                  user_id=user_id, first_name=first_name, username=username,
-                                  language_code=language_code, chat_type=chat_type, title=title,
-                                  reply_to_message_id=reply_to_message_id)
-
-    def send_photo(self, chat_id: int, *, caption: str | None = None, **sender: Any) -> JSON:
-        """A user sends a photo (optionally captioned); `sender` takes send_text's keyword arguments."""
-        photo = {**self._file(), "width": 800, "height": 600}
-        return self._user_message(chat_id, {"photo": [photo]} | ({"caption": caption} if caption else {}), **sender)
-
-    def send_sticker(self, chat_id: int, emoji: str = "👍", **sender: Any) -> JSON:
-        sticker = {**self._file(), "type": "regular", "width": 512, "height": 512, "is_animated": False,
-                   "is_video": False, "emoji": emoji}
-        return self._user_message(chat_id, {"sticker": sticker}, **sender)
-
-    def send_voice(self, chat_id: int, duration: int = 2, **sender: Any) -> JSON:
-        voice = {**self._file(), "duration": duration, "mime_type": "audio/ogg"}
-        return self._user_message(chat_id, {"voice": voice}, **sender)
-
-    def send_document(self, chat_id: int, file_name: str = "file.pdf", *, mime_type: str = "application/pdf",
-                      caption: str | None = None, **sender: Any) -> JSON:
-        document = {**self._file(), "file_name": file_name, "mime_type": mime_type}
-        content = {"document": document} | ({"caption": caption} if caption else {})
-        return self._user_message(chat_id, content, **sender)
-
-    def send_location(self, chat_id: int, latitude: float, longitude: float, **sender: Any) -> JSON:
-        location = {"latitude": latitude, "longitude": longitude}
-        return self._user_message(chat_id, {"location": location}, **sender)
-
-    def edit_user_message(self, chat_id: int, message_id: int, text: str) -> JSON:
-        """The user edits one of their text messages: an edited_message update."""
-        with self._lock:
-            original = self._chats[chat_id].user_messages[message_id]
-            entities = _auto_entities(text)
-            original.update({"text": text, "edit_date": int(time.time())}, **({"entities": entities}))
-            if not entities:
-                original.pop("entities")
-            self._push("edited_message", original)
-            return copy.deepcopy(original)
-
-    def press_button(self, chat_id: int, message_id: int, callback_data: str | None = None, *,
-                     text: str | None = None, user_id: int | None = None, first_name: str = "Alice",
-                     language_code: str | None = "en") -> str:
-        """The user taps a callback button (chosen by data and/or text) of a bot message; returns the query id."""
-        with self._lock:
-            chat = self._chats[chat_id]
-            message = chat.bot_messages.get(message_id)
-            if message is None or message.deleted:
-                raise LookupError(f"chat {chat_id} shows no bot message {message_id}")
-            button = next((b for b in message.buttons if "callback_data" in b and text in (None, b["text"])
-                           and callback_data in (None, b["callback_data"])), None)
-            if button is None:
-                raise LookupError(f"message {message_id} has no such callback button; it has {message.buttons}")
-            query_id = str(8_000_000_000 + next(self._query_ids))
-            user = self._user(chat, user_id, first_name, None, language_code)
-            self._queries[query_id] = {"id": query_id, "answered": False, "chat_id": chat_id,
-                                       "message_id": message_id}
-            self._push("callback_query", {"id": query_id, "from": user, "message": self._message_dict(chat, message),
-                                          "chat_instance": str(abs(chat_id) * 31), "data": button["callback_data"]})
-            return query_id
-
-    def _user(self, chat: _Chat, user_id: int | None, first_name: str, username: str | None,
-              language_code: str | None) -> JSON:
-        private = chat.info["type"] == "private"
-        user = {"id": user_id or (chat.info["id"] if private else 1001), "is_bot": False, "first_name": first_name}
-        return user | ({"username": username} if username else {}) | (
-            {"language_code": language_code} if language_code else {})
-
-    def _user_message(self, chat_id: int, content: JSON, *, user_id: int | None = None, first_name: str = "Alice",
-                      username: str | None = None, language_code: str | None = "en", chat_type: str = "private",
-                      title: str | None = None, reply_to_message_id: int | None = None) -> JSON:
-        with self._lock:
-            info = {"id": chat_id, "type": chat_type} | (
-                {"first_name": first_name} | ({"username": username} if username else {}) if chat_type == "private"
-                else {"title": title or f"Test {chat_type}"})
-            chat = self._chats.setdefault(chat_id, _Chat(info))
-            message = {"message_id": next(chat.ids), "from": self._user(chat, user_id, first_name, username,
-                                                                          language_code),
-                       "chat": chat.info, "date": int(time.time()), **content}
-            if reply_to_message_id is not None:
-                target = self._find(chat, reply_to_message_id)
-                if target is None:
-                    raise LookupError(f"chat {chat_id} has no message {reply_to_message_id} to reply to")
-                message["reply_to_message"] = target
-            chat.user_messages[message["message_id"]] = message
-            if not self.privacy_mode or chat_type == "private" or self._addressed(chat, message):
-                self._push("message", message)
-            return copy.deepcopy(message)
-
-    def _addressed(self, chat: _Chat, message: JSON) -> bool:
-        """Privacy mode: groups only deliver commands for us, @mentions of us and replies to our messages."""
-        name = f"@{self.bot_user['username']}".lower()
-        for e in message.get("entities", []):
-            word = message["text"].encode("utf-16-le")[2 * e["offset"]:2 * (e["offset"] + e["length"])]
-            word = word.decode("utf-16-le").lower()
-            if (e["type"] == "bot_command" and "@" not in word) or word.endswith(name):
-                return True
-        return message.get("reply_to_message", {}).get("message_id") in chat.bot_messages
-
-    def _push(self, kind: str, payload: JSON) -> None:
-        self._updates.append({"update_id": next(self._update_ids), kind: copy.deepcopy(payload)})
-        self._notify()
-
-    def _file(self) -> JSON:
-        n = next(self._file_ids)
-        return {"file_id": f"AgACAgQAAxkBAAI{n:08d}", "file_unique_id": f"AQAD{n:08d}", "file_size": 1000 + n}
-
-    # ----------------------------------------------------------------- test side: what the users see
-    def messages(self, chat_id: int, *, include_deleted: bool = False) -> list[BotMessage]:
-        """The bot's messages in a chat, oldest first, as currently shown (edits applied)."""
-        with self._lock:
-            chat = self._chats.get(chat_id)
-            shown = [m for m in (chat.bot_messages.values() if chat else []) if include_deleted or not m.deleted]
-            return copy.deepcopy(shown)
-
-    def chat_actions(self, chat_id: int) -> list[str]:
-        with self._lock:
-            return list(self._chats[chat_id].actions) if chat_id in self._chats else []
-
-    def callback_answers(self, chat_id: int | None = None) -> list[JSON]:
-        with self._lock:
-            return [dict(a) for a in self._answers if chat_id in (None, a["chat_id"])]
-
-    def unanswered_callback_queries(self) -> list[str]:
-        with self._lock:
-            return [q["id"] for q in self._queries.values() if not q["answered"]]
-
-    def commands(self, language_code: str = "", scope: JSON | None = None) -> list[JSON]:
-        return self._get_my_commands({"language_code": language_code, "scope": scope})
-
-    def calls(self, method: str | None = None) -> list[ApiCall]:
-        with self._lock:
-            return [copy.copy(c) for c in self._calls if method is None or c.method.lower() == method.lower()]
-
-    def pending_updates(self) -> list[JSON]:
-        with self._lock:
-            return copy.deepcopy(self._updates)
-
-    # ----------------------------------------------------------------- test side: making Telegram misbehave
-    def fail_next(self, method: str, status: int = 429, *, retry_after: int | None = None,
-                  description: str | None = None, times: int = 1) -> None:
-        """The next `times` calls of `method` fail with `status` (429 gets parameters.retry_after)."""
-        retry_after = retry_after or (1 if status == 429 else None)
-        default = f"Too Many Requests: retry after {retry_after}" if status == 429 else _ERRORS.get(status, "Error")
-        error = ApiError(status, description or default, {"retry_after": retry_after} if retry_after else None)
-        with self._lock:
-            self._failures[method.lower()].extend([error] * times)
-
-    def block_chat(self, chat_id: int) -> None:
-        """The user blocks the bot: sending to them now fails with 403 Forbidden."""
-        with self._lock:
-            self._blocked.add(chat_id)
-
-    # ----------------------------------------------------------------- waiting
-    async def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0, what: str = "condition") -> T:
-        deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                result = predicate()
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{what} not met within {timeout}s")
-            await asyncio.sleep(0.005)
-
-    def wait_until_sync(self, predicate: Callable[[], T], timeout: float = 5.0, what: str = "condition") -> T:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while not (result := predicate()):
-                if not self._cond.wait(max(deadline - time.monotonic(), 0)) and time.monotonic() >= deadline:
-                    raise TimeoutError(f"{what} not met within {timeout}s")
-            return result
-
-    def _enough(self, chat_id: int, count: int, after: int) -> Callable[[], list[BotMessage]]:
-        def check() -> list[BotMessage]:
-            shown = [m for m in self.messages(chat_id) if m.message_id > after]
-            return shown if len(shown) >= count else []
-        return check
-
-    def _waiting(self, chat_id: int, count: int) -> str:
-        return f"{count} bot message(s) in chat {chat_id} (shown: {[m.text for m in self.messages(chat_id)]})"
-
-    async def wait_for_messages(self, chat_id: int, count: int = 1, *, after_message_id: int = 0,
-                                timeout: float = 5.0) -> list[BotMessage]:
-        """Wait until the chat shows >= count bot messages newer than after_message_id; return them."""
-        try:
-            return await self.wait_until(self._enough(chat_id, count, after_message_id), timeout)
-        except TimeoutError:
-            raise TimeoutError(f"timed out waiting for {self._waiting(chat_id, count)}") from None
-
-    def wait_for_messages_sync(self, chat_id: int, count: int = 1, *, after_message_id: int = 0,
-                               timeout: float = 5.0) -> list[BotMessage]:
-        try:
-            return self.wait_until_sync(self._enough(chat_id, count, after_message_id), timeout)
-        except TimeoutError:
-            raise TimeoutError(f"timed out waiting for {self._waiting(chat_id, count)}") from None
-
-
-_AUTO_ENTITY = re.compile(r"(?<!\S)(/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?|@[A-Za-z0-9_]{4,32})\b")
-
-
-def _auto_entities(text: str) -> list[JSON]:
-    return [_entity("bot_command" if m.group(1)[0] == "/" else "mention", _u16(text[:m.start()]), _u16(text[:m.end()]))
-            for m in _AUTO_ENTITY.finditer(text)]
