@@ -33,13 +33,14 @@ _HTML_TAGS = {"a": "text_link", "b": "bold", "strong": "bold", "i": "italic", "e
 _HTML_TAG = re.compile(r"""<(/?)([^\s>]*)((?:[^>"']|"[^"]*"|'[^']*')*)(>?)""")
 _HTML_ATTR = re.compile(r"""([^\s=]+)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s"']*))?""")
 _HTML_ENTITY = re.compile(r"&(?:#x([0-9a-fA-F]*)|#([0-9]*)|([a-zA-Z]*))")
-_MD2_OPEN = {"||": "spoiler", "__": "underline", "```": "pre", "![": "custom_emoji", "*": "bold", "_": "italic",
-             "~": "strikethrough", "`": "code", "[": "text_link"}
+_MD2_OPEN = {"||": "spoiler", "__": "underline", "```": "pre", "![": "custom_emoji", "*": "bold",
+             "_": "italic", "~": "strikethrough", "`": "code", "[": "text_link"}
 _MD2_CLOSE = {kind: "]" if tok in "![" else tok for tok, kind in _MD2_OPEN.items()}
 _BUTTON_ACTIONS = ("callback_data", "url", "web_app", "login_url", "switch_inline_query", "pay", "copy_text",
                    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "callback_game")
 _CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-                 "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
+                 "upload_document", "choose_sticker", "find_location", "record_video_note",
+                 "upload_video_note"}
 _SCOPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
            "chat_administrators", "chat_member"}
 _ERRORS = {400: "Bad Request", 403: "Forbidden: bot was blocked by the user", 409: "Conflict",
@@ -80,9 +81,10 @@ def check_url(url: str, what: str = "URL") -> None:
     m = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*)://(.*)", url, re.S)
     scheme, rest = (m.group(1).lower(), m.group(2)) if m else ("http", url)
     host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":")[0]
+    good_host = re.fullmatch(r"(?:[\w-]+\.)+[^\W\d_]{2,}|\d{1,3}(?:\.\d{1,3}){3}", host)
     reason = ("Unsupported URL protocol" if scheme not in ("http", "https", "tg", "ton") else
               "" if not scheme.startswith("http") else "URL host is empty" if not host else
-              "" if re.fullmatch(r"(?:[\w-]+\.)+[^\W\d_]{2,}|\d{1,3}(?:\.\d{1,3}){3}", host) else "Wrong HTTP URL")
+              "" if good_host else "Wrong HTTP URL")
     if reason:
         raise _bad(f"{what} '{url}' is invalid: {reason}")
 
@@ -143,7 +145,8 @@ def _html_argument(tag: str, attrs: str, off: int) -> str:
                                  f"byte offset {off}")
             argument = "expandable" if tag == "blockquote" else argument
         elif value[:1] not in "'\"" and not re.fullmatch(r"[A-Za-z0-9.-]*", value):
-            raise ParseError(f"Unexpected end of name token at byte offset {off + _boff(attrs, m.start(2)) + 1}")
+            position = off + _boff(attrs, m.start(2)) + 1
+            raise ParseError(f"Unexpected end of name token at byte offset {position}")
         else:
             value = _unescape(value[1:-1]) if value[:1] in "'\"" else value.lower()
             prefix = {("a", "href"): "", ("tg-emoji", "emoji-id"): "", ("code", "class"): "language-",
@@ -153,7 +156,7 @@ def _html_argument(tag: str, attrs: str, off: int) -> str:
 
 
 def parse_html(text: str) -> tuple[str, list[JSON]]:
-    """Telegram's HTML parse mode, after tdlib: (plain text, entities), or ParseError with Telegram's reason."""
+    """Telegram's HTML parse mode (tdlib's rules): (plain text, entities), or ParseError with the reason."""
     out, stack, entities, i = _Out(), [], [], 0
     while m := re.compile("[<&]").search(text, i):
         out.add(text[i:m.start()])
@@ -175,7 +178,8 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
         if closing:
             kind, argument, start = stack.pop()
             if name and name != kind:
-                raise ParseError(f'Unmatched end tag at byte offset {off}, expected "</{kind}>", found "</{name}>"')
+                raise ParseError(f'Unmatched end tag at byte offset {off}, expected "</{kind}>", '
+                                 f'found "</{name}>"')
             if out.u16 > start:
                 entities += _html_close(kind, argument, start, out.u16, entities)
             continue
@@ -186,7 +190,8 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
     out.add(text[i:])
     if stack:
         raise ParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
-    return out.text(), [{k: v for k, v in e.items() if k != "language" or e["type"] == "pre"} for e in entities]
+    return out.text(), [{k: v for k, v in e.items() if k != "language" or e["type"] == "pre"}
+                        for e in entities]
 
 
 def _html_close(tag: str, argument: str, start: int, end: int, entities: list[JSON]) -> list[JSON]:
@@ -194,7 +199,8 @@ def _html_close(tag: str, argument: str, start: int, end: int, entities: list[JS
     last = entities[-1] if entities else {}
     if tag == "a":
         return [{**entity, "url": argument}] if _valid_url(argument) else []  # bad links are dropped silently
-    if tag == "pre" and last.get("type") == "code" and (last["offset"], last["length"]) == (start, end - start):
+    span = [last.get("offset"), last.get("length")]
+    if tag == "pre" and last.get("type") == "code" and span == [start, end - start]:
         entity.update({"language": entities.pop()["language"]} if "language" in last else {})
     elif tag == "code" and argument:
         entity["language"] = argument  # kept only when the code is the whole content of a <pre>
@@ -220,7 +226,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[JSON]]:
             i += 1
         elif c == ">" and (i == 0 or text[i - 1] == "\n"):
             i += 1
-        elif top and text.startswith(_MD2_CLOSE[top], i) and not (top == "italic" and text[i + 1:i + 2] == "_"):
+        elif top and text.startswith(_MD2_CLOSE[top], i) and (top != "italic" or text[i + 1:i + 2] != "_"):
             kind, start, _, since, extra = stack.pop()
             i += len(_MD2_CLOSE[kind])
             if kind in ("text_link", "custom_emoji"):
@@ -271,7 +277,7 @@ def parse_markdown(text: str) -> tuple[str, list[JSON]]:
         if j < 0:
             raise ParseError(f"Can't find end of the entity starting at byte offset {_boff(text, i)}")
         start, url = out.u16, ""
-        out.add(text[i + 3:j].removeprefix("\n") if tok == "```" else text[i + 1:j])
+        out.add(re.sub(r"\A[^\s`]*\n", "", text[i + 3:j]) if tok == "```" else text[i + 1:j])  # language
         i = j + len(tok)
         if c == "[" and text.startswith("(", i) and (k := text.find(")", i)) > 0:
             url, i = text[i + 1:k], k + 1
@@ -316,8 +322,11 @@ def _check_button(b: Any) -> None:
     if not isinstance(b, dict):
         raise _bad(prefix + "InlineKeyboardButton must be an Object")
     if not isinstance(b.get("text"), str):
-        raise _bad(prefix + ('Field "text" must be of type String' if "text" in b else 'Can\'t find field "text"'))
-    actions = [k for k in _BUTTON_ACTIONS if b.get(k) not in (None, False, "") or (k.startswith("sw") and k in b)]
+        raise _bad(prefix + ('Field "text" must be of type String' if "text" in b else
+                             'Can\'t find field "text"'))
+    # an empty switch_inline_query is meaningful, an empty callback_data or url is no action
+    actions = [k for k in _BUTTON_ACTIONS
+               if b.get(k) not in (None, False, "") or (k.startswith("switch") and k in b)]
     if not actions:
         raise _bad(prefix + "Text buttons are unallowed in the inline keyboard")
     if not b["text"]:
@@ -344,8 +353,13 @@ def _parse_markup(p: JSON) -> JSON | None:
 
 
 def _auto_entities(text: str) -> list[JSON]:
-    return [_entity("bot_command" if m[1][0] == "/" else "mention", _u16(text[:m.start()]), _u16(text[:m.end()]))
-            for m in _AUTO_ENTITY.finditer(text)]
+    return [_entity("bot_command" if m[1][0] == "/" else "mention", _u16(text[:m.start()]),
+                    _u16(text[:m.end()])) for m in _AUTO_ENTITY.finditer(text)]
+
+
+def _some(**fields: Any) -> JSON:
+    """The fields that are set: Telegram omits empty optional fields."""
+    return {k: v for k, v in fields.items() if v}
 
 
 @dataclass
@@ -415,7 +429,7 @@ class BotApiServer:
         self._thread: threading.Thread | None = None
         self._pollers: set[asyncio.Event] = set()
         self._poll_generation, self._closing = 0, False
-        self._methods: dict[str, tuple[str, Callable[[JSON], Any]]] = {name.lower(): (name, fn) for name, fn in [
+        self._methods: dict[str, tuple[str, Callable[[JSON], Any]]] = {n.lower(): (n, fn) for n, fn in [
             ("getMe", self._get_me), ("getUpdates", self._get_updates), ("setWebhook", self._set_webhook),
             ("deleteWebhook", self._delete_webhook), ("getWebhookInfo", self._get_webhook_info),
             ("sendMessage", self._send_message), ("editMessageText", self._edit_message_text),
@@ -497,7 +511,7 @@ class BotApiServer:
             return web.json_response({"ok": True, "result": result})
         except ApiError as e:
             body = {"ok": False, "error_code": e.code, "description": e.description}
-            return web.json_response(body | ({"parameters": e.parameters} if e.parameters else {}), status=e.code)
+            return web.json_response(body | _some(parameters=e.parameters), status=e.code)
 
     def _wake(self) -> None:
         for event in self._pollers:
@@ -532,8 +546,8 @@ class BotApiServer:
                     u for u in self._updates if u["update_id"] >= offset and self._is_allowed(u)]
                 batch = copy.deepcopy(self._updates[:limit])
             if generation != self._poll_generation:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one "
-                                    "bot instance is running")
+                raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only "
+                                    "one bot instance is running")
             if batch or self._closing or time.monotonic() >= deadline:
                 return batch
             event = asyncio.Event()
@@ -600,10 +614,10 @@ class BotApiServer:
         return text, entities
 
     def _message_dict(self, chat: _Chat, m: BotMessage) -> JSON:
-        d = {"message_id": m.message_id, "from": self.bot_user, "chat": chat.info, "date": m.date, "text": m.text,
-             "entities": m.entities, "reply_markup": m.reply_markup, "edit_date": m.edit_date,
-             "reply_to_message": self._find(chat, m.reply_to_message_id)}
-        return copy.deepcopy({k: v for k, v in d.items() if v})
+        return copy.deepcopy(_some(
+            message_id=m.message_id, date=m.date, chat=chat.info, text=m.text, entities=m.entities,
+            reply_markup=m.reply_markup, edit_date=m.edit_date,
+            reply_to_message=self._find(chat, m.reply_to_message_id)) | {"from": self.bot_user})
 
     def _find(self, chat: _Chat, message_id: int | None) -> JSON | None:
         """The message as quoted in a reply (without its own reply_to_message); None if not shown."""
@@ -647,8 +661,8 @@ class BotApiServer:
             if json.dumps([new[0], new[3], markup], sort_keys=True) == json.dumps(
                     [m.text, m.entities, m.reply_markup], sort_keys=True):
                 raise _bad(_NOT_MODIFIED)
-            m.history.append({"text": m.text, "raw_text": m.raw_text, "parse_mode": m.parse_mode,
-                              "entities": m.entities, "reply_markup": m.reply_markup, "edit_date": m.edit_date})
+            m.history.append({"text": m.text, "raw_text": m.raw_text, "parse_mode": m.parse_mode, "entities":
+                              m.entities, "reply_markup": m.reply_markup, "edit_date": m.edit_date})
             (m.text, m.raw_text, m.parse_mode, m.entities), m.reply_markup = new, markup
             m.edit_date = int(time.time())
             self._notify()
@@ -682,7 +696,7 @@ class BotApiServer:
             if query is None or query["answered"]:
                 raise _bad("query is too old and response timeout expired or query ID is invalid")
             query["answered"] = True
-            self._answers.append({k: v for k, v in p.items() if k != "callback_query_id"} | query)
+            self._answers.append(p | {"chat_id": query["chat_id"], "message_id": query["message_id"]})
             self._notify()
         return True
 
@@ -697,7 +711,8 @@ class BotApiServer:
 
     @staticmethod
     def _commands_key(p: JSON) -> tuple[str, str]:
-        scope, language = _json_param(p, "scope", "bot command scope") or {"type": "default"}, p.get("language_code")
+        scope = _json_param(p, "scope", "bot command scope") or {"type": "default"}
+        language = p.get("language_code")
         if not isinstance(scope, dict) or scope.get("type") not in _SCOPES:
             raise _bad("can't parse BotCommandScope: Unsupported type specified")
         if language and not re.fullmatch(r"[a-z]{2}", str(language)):
@@ -707,9 +722,11 @@ class BotApiServer:
     def _set_my_commands(self, p: JSON) -> bool:
         commands = _json_param(p, "commands", "commands") or []
         if not isinstance(commands, list) or len(commands) > 100:
-            raise _bad("BOT_COMMANDS_TOO_MUCH" if isinstance(commands, list) else "can't parse commands JSON object")
+            raise _bad("BOT_COMMANDS_TOO_MUCH" if isinstance(commands, list) else
+                       "can't parse commands JSON object")
         for c in commands:
-            missing = [k for k in ("command", "description") if not isinstance(c, dict) or not isinstance(c.get(k), str)]
+            missing = [k for k in ("command", "description")
+                       if not isinstance(c, dict) or not isinstance(c.get(k), str)]
             if missing:
                 raise _bad(f'can\'t parse BotCommand: Can\'t find field "{missing[0]}"')
             if not re.fullmatch(r"[a-z0-9_]{1,32}", c["command"]):
@@ -718,7 +735,7 @@ class BotApiServer:
                 raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
         key = self._commands_key(p)
         with self._lock:
-            self._commands[key] = [{"command": c["command"], "description": c["description"]} for c in commands]
+            self._commands[key] = [{k: c[k] for k in ("command", "description")} for c in commands]
         return True
 
     def _get_my_commands(self, p: JSON) -> list[JSON]:
@@ -730,3 +747,207 @@ class BotApiServer:
         with self._lock:
             self._commands.pop(key, None)
         return True
+
+    # ------------------------------------------------------------------ test side: the users act
+    def send_text(self, chat_id: int, text: str, *, user_id: int | None = None, first_name: str = "Alice",
+                  username: str | None = None, language_code: str | None = "en", chat_type: str = "private",
+                  title: str | None = None, reply_to_message_id: int | None = None,
+                  entities: list[JSON] | None = None) -> JSON:
+        """A user sends text (/commands and @mentions get their entities); returns the Message delivered."""
+        entities = _auto_entities(text) if entities is None else entities
+        return self._user_message(chat_id, {"text": text} | ({"entities": entities} if entities else {}),
+                                  user_id=user_id, first_name=first_name, username=username, title=title,
+                                  language_code=language_code, chat_type=chat_type,
+                                  reply_to_message_id=reply_to_message_id)
+
+    def send_photo(self, chat_id: int, *, caption: str | None = None, **sender: Any) -> JSON:
+        """Media senders take send_text's keyword arguments (user_id, chat_type...) as ``sender``."""
+        photo = self._file() | {"width": 800, "height": 600}
+        return self._user_message(chat_id, {"photo": [photo]} | _some(caption=caption), **sender)
+
+    def send_sticker(self, chat_id: int, emoji: str = "👍", **sender: Any) -> JSON:
+        sticker = self._file() | {"type": "regular", "width": 512, "height": 512, "is_animated": False,
+                                  "is_video": False, "emoji": emoji}
+        return self._user_message(chat_id, {"sticker": sticker}, **sender)
+
+    def send_voice(self, chat_id: int, duration: int = 2, **sender: Any) -> JSON:
+        voice = self._file() | {"duration": duration, "mime_type": "audio/ogg"}
+        return self._user_message(chat_id, {"voice": voice}, **sender)
+
+    def send_document(self, chat_id: int, file_name: str = "file.pdf", *, mime_type: str = "application/pdf",
+                      caption: str | None = None, **sender: Any) -> JSON:
+        document = self._file() | {"file_name": file_name, "mime_type": mime_type}
+        return self._user_message(chat_id, {"document": document} | _some(caption=caption), **sender)
+
+    def send_location(self, chat_id: int, latitude: float, longitude: float, **sender: Any) -> JSON:
+        location = {"latitude": latitude, "longitude": longitude}
+        return self._user_message(chat_id, {"location": location}, **sender)
+
+    def edit_user_message(self, chat_id: int, message_id: int, text: str) -> JSON:
+        """The user edits one of their text messages: an edited_message update."""
+        with self._lock:
+            message = self._chats[chat_id].user_messages[message_id]
+            message.pop("entities", None)
+            entities = _auto_entities(text)
+            message.update({"text": text, "edit_date": int(time.time())} | _some(entities=entities))
+            self._push("edited_message", message)
+            return copy.deepcopy(message)
+
+    def press_button(self, chat_id: int, message_id: int, callback_data: str | None = None, *,
+                     text: str | None = None, user_id: int | None = None, first_name: str = "Alice",
+                     language_code: str | None = "en") -> str:
+        """The user taps a callback button (by data and/or text) of a bot message: returns the query id."""
+        with self._lock:
+            chat = self._chats[chat_id]
+            message = chat.bot_messages.get(message_id)
+            if message is None or message.deleted:
+                raise LookupError(f"chat {chat_id} shows no bot message {message_id}")
+            button = next((b for b in message.buttons if "callback_data" in b and text in (None, b["text"])
+                           and callback_data in (None, b["callback_data"])), None)
+            if button is None:
+                raise LookupError(f"message {message_id} has no such callback button, only {message.buttons}")
+            query_id = str(5_000_000_000_000 + next(self._counter))
+            self._queries[query_id] = {"answered": False, "chat_id": chat_id, "message_id": message_id}
+            self._push("callback_query", {"id": query_id, "data": button["callback_data"],
+                                          "from": self._user(chat, user_id, first_name, None, language_code),
+                                          "message": self._message_dict(chat, message),
+                                          "chat_instance": str(abs(chat_id) * 7919)})
+            return query_id
+
+    def _user(self, chat: _Chat, user_id: int | None, first_name: str, username: str | None,
+              language_code: str | None) -> JSON:
+        user_id = user_id or (chat.info["id"] if chat.info["type"] == "private" else 1001)
+        return {"id": user_id, "is_bot": False, "first_name": first_name} | _some(
+            username=username, language_code=language_code)
+
+    def _user_message(self, chat_id: int, content: JSON, *, user_id: int | None = None,
+                      first_name: str = "Alice", username: str | None = None,
+                      language_code: str | None = "en", chat_type: str = "private", title: str | None = None,
+                      reply_to_message_id: int | None = None) -> JSON:
+        with self._lock:
+            private = chat_type == "private"
+            chat = self._chats.setdefault(chat_id, _Chat({"id": chat_id, "type": chat_type} | _some(
+                title=None if private else title or f"Test {chat_type}", first_name=private and first_name,
+                username=private and username)))
+            message = {"message_id": next(chat.ids), "date": int(time.time()), "chat": chat.info,
+                       "from": self._user(chat, user_id, first_name, username, language_code)} | content
+            if reply_to_message_id is not None:
+                message["reply_to_message"] = self._find(chat, reply_to_message_id)
+                if message["reply_to_message"] is None:
+                    raise LookupError(f"chat {chat_id} shows no message {reply_to_message_id} to reply to")
+            chat.user_messages[message["message_id"]] = message
+            if not self.privacy_mode or chat_type == "private" or self._addressed(chat, message):
+                self._push("message", message)
+            return copy.deepcopy(message)
+
+    def _addressed(self, chat: _Chat, message: JSON) -> bool:
+        """Privacy mode: in groups only commands for us, @mentions of us and replies to us are delivered."""
+        for e in message.get("entities", []):
+            word = message["text"].encode("utf-16-le")[2 * e["offset"]:2 * (e["offset"] + e["length"])]
+            word = word.decode("utf-16-le").lower()
+            ours = word.endswith(f"@{self.bot_user['username']}")
+            if ours or (e["type"] == "bot_command" and "@" not in word):
+                return True
+        return message.get("reply_to_message", {}).get("message_id") in chat.bot_messages
+
+    def _push(self, kind: str, payload: JSON) -> None:
+        self._updates.append({"update_id": 100_000 + next(self._counter), kind: copy.deepcopy(payload)})
+        self._notify()
+
+    def _file(self) -> JSON:
+        n = next(self._counter)
+        return {"file_id": f"AgACAgQAAxkBAAI{n:08d}", "file_unique_id": f"AQAD{n:08d}", "file_size": 1000 + n}
+
+    # ------------------------------------------------------------------ test side: what the users see
+    def messages(self, chat_id: int, *, include_deleted: bool = False) -> list[BotMessage]:
+        """The bot's messages in a chat, oldest first, as shown now (edits applied, deleted ones gone)."""
+        with self._lock:
+            chat = self._chats.get(chat_id)
+            return copy.deepcopy([m for m in (chat.bot_messages.values() if chat else [])
+                                  if include_deleted or not m.deleted])
+
+    def chat_actions(self, chat_id: int) -> list[str]:
+        with self._lock:
+            return list(self._chats[chat_id].actions) if chat_id in self._chats else []
+
+    def callback_answers(self, chat_id: int | None = None) -> list[JSON]:
+        with self._lock:
+            return [dict(a) for a in self._answers if chat_id in (None, a["chat_id"])]
+
+    def unanswered_callback_queries(self) -> list[str]:
+        with self._lock:
+            return [query_id for query_id, q in self._queries.items() if not q["answered"]]
+
+    def commands(self, language_code: str = "", scope: JSON | None = None) -> list[JSON]:
+        return self._get_my_commands({"language_code": language_code, "scope": scope})
+
+    def calls(self, method: str | None = None) -> list[ApiCall]:
+        with self._lock:
+            return [copy.copy(c) for c in self._calls if method is None or c.method.lower() == method.lower()]
+
+    def pending_updates(self) -> list[JSON]:
+        with self._lock:
+            return copy.deepcopy(self._updates)
+
+    # ------------------------------------------------------------------ test side: Telegram misbehaves
+    def fail_next(self, method: str, status: int = 429, *, retry_after: int | None = None,
+                  description: str | None = None, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` fail with ``status``; 429 carries parameters.retry_after."""
+        retry_after = retry_after or (1 if status == 429 else None)
+        description = description or (f"Too Many Requests: retry after {retry_after}" if status == 429
+                                      else _ERRORS.get(status, "Error"))
+        with self._lock:
+            self._failures[method.lower()] += [
+                ApiError(status, description, {"retry_after": retry_after} if retry_after else None)] * times
+
+    def block_chat(self, chat_id: int) -> None:
+        """The user blocks the bot: what is sent to them now fails with 403 Forbidden."""
+        with self._lock:
+            self._blocked.add(chat_id)
+
+    # ------------------------------------------------------------------ waiting
+    async def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0, what: str = "condition"
+                         ) -> T:
+        """Poll ``predicate`` (run under the server lock) until it returns something truthy; return it."""
+        deadline = time.monotonic() + timeout
+        while not (result := self._locked(predicate)):
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+            await asyncio.sleep(0.005)
+        return result
+
+    def wait_until_sync(self, predicate: Callable[[], T], timeout: float = 5.0, what: str = "condition") -> T:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not (result := predicate()):
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+                self._cond.wait(deadline - time.monotonic())
+            return result
+
+    def _locked(self, predicate: Callable[[], T]) -> T:
+        with self._lock:
+            return predicate()
+
+    def _shown(self, chat_id: int, count: int, after: int) -> tuple[Callable[[], list[BotMessage]], str]:
+        def check() -> list[BotMessage]:
+            shown = [m for m in self.messages(chat_id) if m.message_id > after]
+            return shown if len(shown) >= count else []
+        return check, f"{count} bot message(s) in chat {chat_id}"
+
+    async def wait_for_messages(self, chat_id: int, count: int = 1, *, after_message_id: int = 0,
+                                timeout: float = 5.0) -> list[BotMessage]:
+        """Wait until the chat shows >= count bot messages newer than after_message_id; return them all."""
+        check, what = self._shown(chat_id, count, after_message_id)
+        try:
+            return await self.wait_until(check, timeout, what)
+        except TimeoutError as e:
+            raise TimeoutError(f"{e} (shown: {[m.text for m in self.messages(chat_id)]})") from None
+
+    def wait_for_messages_sync(self, chat_id: int, count: int = 1, *, after_message_id: int = 0,
+                               timeout: float = 5.0) -> list[BotMessage]:
+        check, what = self._shown(chat_id, count, after_message_id)
+        try:
+            return self.wait_until_sync(check, timeout, what)
+        except TimeoutError as e:
+            raise TimeoutError(f"{e} (shown: {[m.text for m in self.messages(chat_id)]})") from None

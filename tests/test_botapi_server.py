@@ -11,9 +11,16 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
-from tests.botapi_server import BotApiServer, parse_html, parse_markdown_v2
+from tests.botapi_server import BotApiServer, ParseError, parse_html, parse_markdown_v2
 
 TOKEN = "123456789:TEST-resobot-token"
 CHAT = 4242
@@ -60,7 +67,8 @@ def test_method_names_are_case_insensitive_and_all_encodings_accepted(server: Bo
     url = f"{server.base_url}{TOKEN}"
     assert httpx.get(f"{url}/getme").json()["result"]["username"] == "resobot_test_bot"
     assert httpx.post(f"{url}/sendMessage", data={"chat_id": str(CHAT), "text": "form"}).json()["ok"]
-    assert httpx.post(f"{url}/sendMessage", files={"chat_id": (None, str(CHAT)), "text": (None, "multi")}).json()["ok"]
+    multipart = {"chat_id": (None, str(CHAT)), "text": (None, "multi")}
+    assert httpx.post(f"{url}/sendMessage", files=multipart).json()["ok"]
     assert httpx.post(f"{url}/sendMessage", json={"chat_id": CHAT, "text": "json"}).json()["ok"]
     assert [m.text for m in server.messages(CHAT)] == ["form", "multi", "json"]
 
@@ -156,17 +164,22 @@ async def test_escaped_html_is_shown_as_plain_text(server: BotApiServer, bot: Bo
 
 
 def test_html_parser_follows_telegram_rules() -> None:
-    assert parse_html("AT&T &lt;3 &amp &#x1F600; &#233;") == ("AT&T <3 & 😀 é", [])  # unknown '&' kept as is
+    assert parse_html("AT&T &lt;3 &amp &#x1F600; &#233;") == ("AT&T <3 & 😀 é", [])  # a bare '&' stays
     text, entities = parse_html('<a href="https://europarl.europa.eu/?a=1&amp;b=2">EP</a> <i>x</i>')
     assert text == "EP x"
-    assert entities == [{"type": "text_link", "offset": 0, "length": 2, "url": "https://europarl.europa.eu/?a=1&b=2"},
-                        {"type": "italic", "offset": 3, "length": 1}]
-    text, entities = parse_html('😀<pre><code class="language-python">x = 1</code></pre><blockquote expandable>q'
-                                "</blockquote><tg-spoiler>s</tg-spoiler><span class=\"tg-spoiler\">t</span>")
-    assert text == "😀x = 1qst"
+    assert entities == [
+        {"type": "text_link", "offset": 0, "length": 2, "url": "https://europarl.europa.eu/?a=1&b=2"},
+        {"type": "italic", "offset": 3, "length": 1}]
+    text, entities = parse_html('😀<pre><code class="language-python">x = 1</code></pre>'
+                                "<blockquote expandable>q</blockquote><tg-spoiler>s</tg-spoiler>"
+                                '<span class="tg-spoiler">t</span>')
+    assert text == "😀x = 1qst"  # offsets count UTF-16 units: the emoji is 2
     assert entities == [{"type": "pre", "offset": 2, "length": 5, "language": "python"},
                         {"type": "expandable_blockquote", "offset": 7, "length": 1},
-                        {"type": "spoiler", "offset": 8, "length": 1}, {"type": "spoiler", "offset": 9, "length": 1}]
+                        {"type": "spoiler", "offset": 8, "length": 1},
+                        {"type": "spoiler", "offset": 9, "length": 1}]
+    with pytest.raises(ParseError, match="Unexpected end of name token"):  # unquoted URL in href
+        parse_html('<a href=https://europarl.europa.eu>EP</a>')
 
 
 @pytest.mark.asyncio
@@ -208,14 +221,16 @@ async def test_invalid_inline_buttons_are_rejected(server: BotApiServer, bot: Bo
     with rejected("Text buttons are unallowed in the inline keyboard"):
         await bot.send_message(CHAT, "x", reply_markup=keyboard(""))
     with rejected("Button_text_invalid"):
-        await bot.send_message(CHAT, "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("", callback_data="d")]]))
+        await bot.send_message(CHAT, "x", reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("", callback_data="d")]]))
     with rejected("Reply markup is too long"):
         await bot.send_message(CHAT, "x", reply_markup=keyboard(*(str(i) for i in range(101))))
     with rejected("inline keyboard button URL 'not-a-url' is invalid: Wrong HTTP URL"):
         await bot.send_message(CHAT, "x", reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton("EP", url="not-a-url")]]))
     await bot.send_message(CHAT, "ok", reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton("EP", url="https://europarl.europa.eu")], [InlineKeyboardButton("go", callback_data="go")]]))
+        [[InlineKeyboardButton("EP", url="https://europarl.europa.eu")],
+         [InlineKeyboardButton("go", callback_data="go")]]))
     assert server.messages(CHAT)[0].keyboard == [[{"text": "EP", "url": "https://europarl.europa.eu"}],
                                                  [{"text": "go", "callback_data": "go"}]]
 
@@ -224,7 +239,8 @@ async def test_invalid_inline_buttons_are_rejected(server: BotApiServer, bot: Bo
 @pytest.mark.asyncio
 async def test_unchanged_edit_is_rejected(server: BotApiServer, bot: Bot) -> None:
     server.send_text(CHAT, "hi")
-    sent = await bot.send_message(CHAT, "<b>Answer</b>", parse_mode=ParseMode.HTML, reply_markup=keyboard("more"))
+    sent = await bot.send_message(CHAT, "<b>Answer</b>", parse_mode=ParseMode.HTML,
+                                  reply_markup=keyboard("more"))
     with rejected("^Message is not modified: specified new message content and reply markup"):
         await bot.edit_message_text("<b>Answer</b>", CHAT, sent.message_id, parse_mode=ParseMode.HTML,
                                     reply_markup=keyboard("more"))
@@ -249,6 +265,17 @@ async def test_edits_apply_in_place_and_keep_history(server: BotApiServer, bot: 
         await bot.edit_message_text("x", CHAT, 9999)
     with rejected("Message can't be edited"):
         await bot.edit_message_text("x", CHAT, 1)  # the user's own message
+
+
+@pytest.mark.asyncio
+async def test_replies_must_target_an_existing_message(server: BotApiServer, bot: Bot) -> None:
+    question = server.send_text(CHAT, "Que dit le § 3 ?")
+    sent = await bot.send_message(CHAT, "Le § 3…", reply_to_message_id=question["message_id"])
+    assert sent.reply_to_message.text == "Que dit le § 3 ?"
+    assert server.messages(CHAT)[0].reply_to_message_id == question["message_id"]
+    with rejected("Message to be replied not found"):
+        await bot.send_message(CHAT, "x", reply_to_message_id=999)
+    assert (await bot.send_message(CHAT, "x", reply_to_message_id=999, allow_sending_without_reply=True)).text
 
 
 @pytest.mark.asyncio
@@ -323,8 +350,9 @@ async def test_flood_control_returns_retry_after(server: BotApiServer, bot: Bot)
     assert caught.value.retry_after == 2
     server.fail_next("sendMessage", retry_after=3)
     r = raw(server, "sendMessage", chat_id=CHAT, text="x")
-    assert (r.status_code, r.json()) == (429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 3},
-                                               "description": "Too Many Requests: retry after 3"})
+    assert r.status_code == 429
+    assert r.json() == {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
+                        "parameters": {"retry_after": 3}}
     await bot.send_message(CHAT, "later")
     assert [m.text for m in server.messages(CHAT)] == ["later"]
     assert [c.error for c in server.calls("sendMessage")] == [
@@ -350,10 +378,11 @@ async def test_getupdates_long_polling_honours_offset(server: BotApiServer, bot:
     first = server.send_text(CHAT, "one")
     server.send_text(CHAT, "two")
     updates = await bot.get_updates(timeout=0)
-    assert [u.message.text for u in updates] == ["one", "two"] and updates[0].message.message_id == first["message_id"]
+    assert [u.message.text for u in updates] == ["one", "two"]
+    assert updates[0].message.message_id == first["message_id"]
     assert [u.message.text for u in await bot.get_updates(limit=1)] == ["one"]
     assert [u.message.text for u in await bot.get_updates(offset=updates[0].update_id + 1)] == ["two"]
-    assert [u.message.text for u in await bot.get_updates(timeout=0)] == ["two"]  # "one" confirmed and dropped
+    assert [u.message.text for u in await bot.get_updates()] == ["two"]  # "one" was confirmed: gone
 
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -399,17 +428,20 @@ async def test_simulated_users_produce_realistic_updates(server: BotApiServer, b
     server.send_location(CHAT, 48.6, 7.7)
     server.edit_user_message(CHAT, start["message_id"], "/start again")
     group = server.send_text(-100777, "@resobot_test_bot what is § 3?", chat_type="supergroup", user_id=7)
-    server.send_text(-100777, "thanks", chat_type="supergroup", user_id=7, reply_to_message_id=group["message_id"])
+    server.send_text(-100777, "ok", chat_type="supergroup", reply_to_message_id=group["message_id"])
     updates = await bot.get_updates()
     message = updates[0].message
-    assert message.text == "/start" and message.from_user.language_code == "fr" and message.chat.first_name == "Marie"
+    assert (message.text, message.from_user.language_code) == ("/start", "fr")
+    assert message.chat.first_name == "Marie"
     assert message.entities[0].type == "bot_command" and filters.COMMAND.check_update(updates[0])
     assert updates[1].message.photo[0].file_id and updates[1].message.caption == "scan"
     assert updates[2].message.sticker.emoji == "👍" and updates[3].message.voice.duration == 2
-    assert updates[4].message.document.file_name == "resolution.pdf" and updates[5].message.location.latitude == 48.6
+    assert updates[4].message.document.file_name == "resolution.pdf"
+    assert updates[5].message.location.latitude == 48.6
     assert updates[6].edited_message.text == "/start again"
     mention = updates[7].message
-    assert (mention.chat.type, mention.entities[0].type, mention.entities[0].length) == ("supergroup", "mention", 17)
+    assert (mention.chat.type, mention.entities[0].type) == ("supergroup", "mention")
+    assert mention.parse_entity(mention.entities[0]) == "@resobot_test_bot"
     assert updates[8].message.reply_to_message.message_id == group["message_id"]
 
 
@@ -437,7 +469,12 @@ async def test_real_ptb_application_polls_and_replies(server: BotApiServer) -> N
         await update.callback_query.answer("ok")
         await update.callback_query.edit_message_text("Echoed again")
 
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        french = update.effective_user.language_code == "fr"
+        await update.message.reply_text("Bonjour !" if french else "Hello!")
+
     application = ApplicationBuilder().token(TOKEN).base_url(server.base_url).build()
+    application.add_handler(CommandHandler("start", start))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     application.add_handler(CallbackQueryHandler(again))
     async with application:
@@ -445,11 +482,15 @@ async def test_real_ptb_application_polls_and_replies(server: BotApiServer) -> N
         await application.updater.start_polling(poll_interval=0, timeout=1)
         asked = server.send_text(CHAT, "a < b & c")
         (reply,) = await server.wait_for_messages(CHAT, 1, after_message_id=asked["message_id"])
-        assert reply.text == "Echo: a < b & c" and reply.buttons == [{"text": "again", "callback_data": "again"}]
+        assert reply.text == "Echo: a < b & c"
+        assert reply.buttons == [{"text": "again", "callback_data": "again"}]
         assert server.chat_actions(CHAT) == ["typing"]
         server.press_button(CHAT, reply.message_id, "again")
         await server.wait_until(lambda: server.messages(CHAT)[0].text == "Echoed again", what="edit")
         await server.wait_until(lambda: not server.unanswered_callback_queries(), what="answer")
+        greeted = server.send_text(CHAT, "/start", language_code="fr")
+        (greeting,) = await server.wait_for_messages(CHAT, after_message_id=greeted["message_id"])
+        assert greeting.text == "Bonjour !"
         await application.updater.stop()
         await application.stop()
     assert server.pending_updates() == []  # PTB confirmed everything it handled

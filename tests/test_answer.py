@@ -1,0 +1,89 @@
+"""Offline answers: verbatim quotes, citations, language, refusals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.labels import cite
+from bot.pipeline import Pipeline
+from bot.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def pipeline(built_index_dir: Path) -> Pipeline:
+    return Pipeline(Settings(resobot_data_dir=built_index_dir))
+
+
+def quotes(text: str) -> list[str]:
+    return re.findall(r"[«“]\s?(.+?)\s?[»”] \(", text, flags=re.S)
+
+
+def test_french_answer_quotes_and_cites_in_french(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Que dit la résolution sur l'article 274 du code pénal ?")
+    assert answer.language == "fr" and not answer.refused
+    assert answer.citations[0] in {"paragraph-5", "recital-C"}
+    assert f"({cite(answer.citations[0], 'fr')})" in answer.text
+    assert "274" in answer.text
+
+
+def test_english_question_cites_french_unit(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("What happened to Erlan Baltabay?")
+    assert answer.language == "en" and not answer.refused
+    assert "original French" in answer.text
+    assert "recital-F" in answer.citations and "(recital F)" in answer.text
+
+
+def test_every_quote_is_verbatim_from_the_unit_it_cites(pipeline: Pipeline) -> None:
+    units = pipeline.index.document.by_id()
+    for question in ["Qui est Natalia Ulasik ?", "What should the EU delegation in Astana keep doing?",
+                     "Que dit la résolution sur les syndicats ?"]:
+        answer = pipeline.ask(question)
+        assert answer.quotes
+        for quote in answer.quotes:
+            assert quote.text in units[quote.unit_id].text
+        for shown in quotes(answer.text):
+            assert all(part in " ".join(u.text for u in units.values()) for part in shown.split(" […] "))
+
+
+def test_citations_are_listed_in_order_of_appearance(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Who is Maks Bokayev?")
+    positions = [answer.text.index(f"({cite(c, 'en')})") for c in answer.citations]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("Quel temps fait-il à Almaty aujourd'hui ?", "fr"), ("What is the population of Kazakhstan?", "en"),
+     ("Tell me a joke about cats", "en")],
+)
+def test_out_of_scope_question_is_refused_politely_in_its_language(
+    pipeline: Pipeline, question: str, language: str
+) -> None:
+    answer = pipeline.ask(question)
+    assert answer.refused and answer.citations == [] and answer.language == language
+    assert ("ne traite pas" in answer.text) if language == "fr" else ("does not cover" in answer.text)
+
+
+def test_lookup_quotes_the_whole_unit(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Que dit le considérant M ?")
+    assert answer.citations == ["recital-M"]
+    assert pipeline.index.document.by_id()["recital-M"].text in answer.text
+
+
+def test_reference_to_a_missing_unit_says_so(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("What does paragraph 42 say?")
+    assert answer.refused and "no paragraph 42" in answer.text and "17 paragraphs" in answer.text
+    assert "pas de paragraphe 42" in pipeline.ask("Que dit le paragraphe 42 ?").text
+
+
+def test_emoji_only_message_gets_a_clear_message(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("😀🎉👍")
+    assert answer.refused and "mots" in answer.text
+
+
+def test_long_question_is_cut_with_a_notice(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Que dit la résolution sur les syndicats ? " + "blabla " * 2000)
+    assert answer.text.startswith("(Votre question était longue")

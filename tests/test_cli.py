@@ -1,0 +1,130 @@
+"""The command-line contract that later issues and the evaluation rely on."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot import cli as cli_module
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "corpus" / "dev-questions.jsonl"
+
+
+@pytest.fixture
+def run(settings: Settings):
+    """Invoke the CLI in-process against a private copy of the built index."""
+    cli_module._pipeline.cache_clear()
+
+    def invoke(*args: str, input: str | None = None):
+        return CliRunner().invoke(cli_module.cli, list(args), input=input, catch_exceptions=False)
+
+    yield invoke
+    cli_module._pipeline.cache_clear()
+
+
+def test_units_json_lists_all_units_in_document_order(run) -> None:
+    result = run("units", "--json")
+    assert result.exit_code == 0
+    units = json.loads(result.output)
+    assert [u["id"] for u in units[:2]] == ["citation-1", "citation-2"]
+    assert [u["id"] for u in units if u["kind"] == "paragraph"][-1] == "paragraph-17"
+    assert len(units) == 50 and set(units[0]) == {"id", "kind", "label", "text"}
+
+
+def test_search_json_returns_k_hits_best_first(run) -> None:
+    result = run("search", "--json", "-k", "3", "Who is Maks Bokayev?")
+    assert result.exit_code == 0
+    hits = json.loads(result.output)
+    assert len(hits) == 3 and set(hits[0]) == {"id", "score", "text"}
+    assert hits[0]["id"] in {"recital-D", "paragraph-4"}
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_ask_json_has_the_contract_fields(run) -> None:
+    result = run("ask", "--json", "Que dit la résolution sur l'égalité entre les femmes et les hommes ?")
+    assert result.exit_code == 0
+    answer = json.loads(result.output)
+    assert set(answer) == {"answer", "language", "citations", "refused"}
+    assert answer["language"] == "fr" and answer["refused"] is False and "recital-O" in answer["citations"]
+
+
+def test_ask_json_resolves_a_followup_with_history(run) -> None:
+    result = run("ask", "--json", "--history", "Parle-moi du mouvement CDK",
+                 "Et à combien d'années a-t-il été condamné ?")
+    answer = json.loads(result.output)
+    assert answer["citations"][0] == "recital-I" and "ans de prison" in answer["answer"]
+
+
+def test_ask_prints_the_answer_and_the_cited_units(run) -> None:
+    result = run("ask", "What should happen to victims of torture?")
+    assert result.exit_code == 0
+    assert "(para. 10)" in result.output and "— Sources —" in result.output
+    assert "[para. 10] demande que les communications" in result.output
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t "])
+def test_empty_question_is_a_usage_error_with_a_clear_message(run, question: str) -> None:
+    result = run("ask", "--json", question)
+    assert result.exit_code == 2
+    assert "Votre message est vide" in result.output
+
+
+def test_emoji_only_question_gets_a_message_not_a_crash(run) -> None:
+    result = run("ask", "--json", "😀🎉")
+    assert result.exit_code == 0
+    answer = json.loads(result.output)
+    assert answer["refused"] and answer["citations"] == [] and "mots" in answer["answer"]
+
+
+def test_ten_thousand_character_question_is_cut_and_answered(run) -> None:
+    question = "What does the resolution say about trade unions? " + "x" * 10_000
+    result = run("ask", "--json", question)
+    assert result.exit_code == 0
+    assert json.loads(result.output)["answer"].startswith("(Your question was long")
+
+
+def test_chat_keeps_the_conversation(run) -> None:
+    result = run("chat", input="What does the resolution say about Ardak Ashim?\nWas he released?\n")
+    assert result.exit_code == 0
+    answers = result.output.split("> ")
+    assert "Ardak Ashim" in answers[1] and "(para. 3)" in answers[2]
+
+
+def test_index_reports_unchanged_corpus(run) -> None:
+    result = run("index")
+    assert result.exit_code == 0 and "index up to date: 50 units" in result.output
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/corpus is not beside the project")
+def test_eval_prints_metrics_per_language(run) -> None:
+    result = run("eval", "--json", str(DEV))
+    report = json.loads(result.output)
+    assert set(report["by_language"]) == {"fr", "en"}
+    assert report["overall"]["language_match"] == 1.0 and report["overall"]["questions"] == 18
+
+
+def test_eval_rejects_a_malformed_file_clearly(run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "question": "q"}\nnot json\n', encoding="utf-8")
+    result = run("eval", str(bad))
+    assert result.exit_code == 1 and "missing field(s) lang, type" in result.output
+
+
+def test_python_dash_m_bot_runs_the_cli(settings: Settings) -> None:
+    done = subprocess.run([sys.executable, "-m", "bot", "units", "--json"], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0 and len(json.loads(done.stdout)) == 50
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(.+?)\n```", readme)
+    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

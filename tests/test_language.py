@@ -1,0 +1,30 @@
+"""Language detection on short questions full of names."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.language import detect_language
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Qui est Natalia Ulasik ?", "fr"),
+        ("Who is Maks Bokayev?", "en"),
+        ("Was he released?", "en"),
+        ("Parle-moi du mouvement CDK", "fr"),
+        ("Que dit le considérant M ?", "fr"),
+        ("What does paragraph 12 say?", "en"),
+        ("Que dit le paragraphe 42 ?", "fr"),
+        ("quelles resolutions sur l'asie centrale sont citees ?", "fr"),
+        ("freedom of the press", "en"),
+    ],
+)
+def test_language_of_short_questions(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+def test_question_without_clues_takes_the_conversation_language() -> None:
+    assert detect_language("§ 6", fallback="en") == "en"
+    assert detect_language("§ 6", fallback="fr") == "fr"
