@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from index.models import Document, Unit
 
+PARSER_VERSION = "2"  # bump when the units this parser produces change for the same text
+
 
 class ParseError(ValueError):
     """The text is not a complete resolution; the message names what is missing."""
@@ -72,12 +74,16 @@ def _split_footnotes(lines: list[str]) -> tuple[list[str], dict[int, str]]:
         m = _FOOTNOTE.match(lines[i])
         starts_block = i == 0 or lines[i - 1] == "" or (body and body[-1] == "")
         if m and int(m.group(1)) == expected and starts_block and not _PARAGRAPH.match(lines[i]):
+            # The notes cut a sentence when the body before them stops without punctuation: then the
+            # first unnumbered line after them is the body going on, not the end of a long note.
+            last_body = next((line for line in reversed(body) if line), "")
+            body_cut = bool(last_body) and not last_body.endswith((";", ",", ".", ":"))
             while i < len(lines) and lines[i]:
                 m = _FOOTNOTE.match(lines[i])
                 if m and int(m.group(1)) == expected:
                     notes[expected] = m.group(2)
                     expected += 1
-                elif notes and not notes[expected - 1].endswith((".", ")")):
+                elif notes and not body_cut and not notes[expected - 1].endswith((".", ")")):
                     notes[expected - 1] += " " + lines[i]  # a note that runs over two lines
                 else:
                     break  # the body text goes on right after the notes
@@ -129,6 +135,11 @@ def _blocks(body: list[str]) -> tuple[list[str], list[_Block]]:
     return preamble, blocks
 
 
+def _is_formula(text: str, digit_at: int) -> bool:
+    word = re.search(r"[^\W\d_]+$", text[:digit_at])
+    return bool(word) and word.group(0).isupper() and len(word.group(0)) <= 3
+
+
 def _link_footnotes(texts: list[str], count: int) -> tuple[list[str], list[tuple[int, ...]]]:
     """Find the markers 1..count in order, glued to a word ("part1") or to a year ("20134" is 2013
     with note 4), remove them from the text and record which unit refers to which note."""
@@ -139,6 +150,8 @@ def _link_footnotes(texts: list[str], count: int) -> tuple[list[str], list[tuple
         marker = re.compile(rf"(?<=[^\W\d_])({n})(?=[\s,;.:)]|$)|(?<=\b(?:19|20)\d\d)({n})(?=[\s,;.:)]|$)")
         while unit < len(texts):
             m = marker.search(texts[unit], pos)
+            while m and _is_formula(texts[unit], m.start()):  # "CO2", "NO2": not a note marker
+                m = marker.search(texts[unit], m.end())
             if m:
                 texts[unit] = texts[unit][: m.start()] + texts[unit][m.end() :]
                 refs[unit].append(n)

@@ -21,7 +21,7 @@ from rich.progress import Progress
 from bot.settings import Settings
 from index.embeddings import E5Embeddings
 from index.models import Document, Unit
-from index.parse import parse_resolution
+from index.parse import PARSER_VERSION, parse_resolution
 from index.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def passage_text(unit: Unit) -> str:
 
 def fingerprint(corpus_text: str, model_id: str) -> str:
     h = hashlib.sha256()
-    for part in (INDEX_FORMAT, model_id, corpus_text):
+    for part in (INDEX_FORMAT, PARSER_VERSION, model_id, corpus_text):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:32]

@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
@@ -78,7 +78,7 @@ def _entity(kind: str, start: int, end: int, **extra: Any) -> JSON:
 
 def check_url(url: str, what: str = "URL") -> None:
     """Reject URLs like Telegram does: e.g. "inline keyboard button URL 'x' is invalid: Wrong HTTP URL"."""
-    m = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*)://(.*)", url, re.S)
+    m = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*)://(.*)", url, re.DOTALL)
     scheme, rest = (m.group(1).lower(), m.group(2)) if m else ("http", url)
     host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":")[0]
     good_host = re.fullmatch(r"(?:[\w-]+\.)+[^\W\d_]{2,}|\d{1,3}(?:\.\d{1,3}){3}", host)
@@ -443,7 +443,7 @@ class BotApiServer:
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}/bot"
 
-    def start(self) -> BotApiServer:
+    def start(self) -> Self:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="botapi-server", daemon=True)
         self._thread.start()
@@ -467,13 +467,13 @@ class BotApiServer:
             self._thread.join(timeout=10)
             loop.close()
 
-    def __enter__(self) -> BotApiServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    async def __aenter__(self) -> BotApiServer:
+    async def __aenter__(self) -> Self:
         return await asyncio.to_thread(self.start)
 
     async def __aexit__(self, *exc: object) -> None:

@@ -387,18 +387,15 @@ def test_parse_error_is_a_value_error() -> None:
     assert issubclass(ParseError, ValueError)
 
 
-# --- known limitations (strict xfail: they start failing loudly once the parser handles them) ----------
+# --- digits and notes that once fooled the parser ----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="a word ending in a digit before the marker is taken for the marker")
 def test_word_ending_in_a_digit_is_not_taken_for_a_footnote_marker(corpus_text: str) -> None:
     variant = corpus_text.replace("au Kazakhstan2\n", "et les émissions de CO2 au Kazakhstan2\n")
     text = _by_id(parse_resolution(variant))["citation-1"].text
-    # today: "… les émissions de CO au Kazakhstan2", footnotes (1, 2) all the same
     assert text.endswith("d’expression et les émissions de CO2 au Kazakhstan")
 
 
-@pytest.mark.xfail(strict=True, reason="a footnote not ending in '.' or ')' swallows the body text after it")
 def test_footnote_without_final_full_stop_does_not_swallow_the_body(corpus_text: str) -> None:
     variant = corpus_text.replace("8 JO C 58 du 15.2.2018, p. 119.", "8 https://www.osce.org/odihr/elections/kaz")
     units = _by_id(parse_resolution(variant))

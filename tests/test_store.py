@@ -89,6 +89,9 @@ def _check_store(index: Index, document: Document) -> None:
     for sid, meta in zip(got["ids"], got["metadatas"], strict=True):
         unit_id, position = sid.split("/")
         assert meta == {"unit_id": unit_id, "kind": unit_id.split("-")[0], "position": int(position)}
+    for unit in document.units:  # a unit's sentences, in order, join back into its text
+        count = sum(1 for sid in sentences if sid.split("/")[0] == unit.id)
+        assert " ".join(sentences[f"{unit.id}/{k}"] for k in range(count)) == unit.text
     for store in (index.units, index.sentences):
         collection = store._collection
         assert collection.configuration["hnsw"]["space"] == "cosine"
@@ -116,7 +119,7 @@ def test_session_build_created_a_store_under_the_data_dir(built_index_dir: Path,
     )
     units, sentences = _expected_rows(document)
     assert client.get_collection(UNITS).count() == len(units) == 50
-    assert client.get_collection(SENTENCES).count() == len(sentences) > 50
+    assert client.get_collection(SENTENCES).count() == len(sentences) == 93
 
 
 def test_build_into_an_empty_data_dir_embeds_every_unit_and_sentence(
