@@ -13,18 +13,21 @@ from bot.lexical import LexicalIndex, bridge_terms, fold
 from bot.references import find_references
 from bot.settings import Settings
 from index.models import Unit
-from index.store import Index
+from index.parse import is_closing
+from index.store import Index, search_texts
 
 # Reciprocal-rank fusion: score = Σ weight / (RRF_K + rank). A small K trusts the top of each list.
 RRF_K = 10
 WEIGHTS = {"dense_unit": 1.0, "dense_sentence": 1.0, "lexical": 1.0}
-# Citations ("– vu …") and footnotes list other texts by date; they answer only questions about sources.
+# Citations ("– vu …") and footnotes list other texts by date, and the closing paragraph only forwards the
+# resolution to its addressees: they answer questions about sources and addressees, and little else.
 SOURCE_KINDS = ("citation", "footnote")
 SOURCE_PRIOR = 0.5
 _ASKS_SOURCES = re.compile(
     r"\b(vu|visas?|citations?|notes?|footnotes?|sources?|r[ée]f[ée]ren\w*|pr[ée]c[ée]dent\w*|ant[ée]rieur\w*|"
     r"earlier|previous|prior|former|adopt\w*|journal|JO|OJ|accord\w*|agreement\w*|sign\w*|conclusions?|"
-    r"strat[ée]gie|strategy|dialogues?|r[èe]glement|rules)\b",
+    r"strat[ée]gie|strategy|dialogues?|r[èe]glement|rules|transm\w*|forward\w*|sen[dt]|envo\w*|"
+    r"destinataires?|addressees?)\b",
     re.I,
 )
 # A follow-up leans on the conversation: pronouns, "and …?", "what about …", or hardly any words.
@@ -73,8 +76,12 @@ class Retriever:
         self.settings = settings
         self.units = list(index.document.units)
         self._position = {u.id: i for i, u in enumerate(self.units)}
-        self._lexical = LexicalIndex([u.text for u in self.units])
+        searched = search_texts(index.document)
+        self._lexical = LexicalIndex([searched[u.id] for u in self.units])
         self._n_sentences = index.sentences._collection.count()
+        self._source_prior = np.array(
+            [SOURCE_PRIOR if u.kind in SOURCE_KINDS or is_closing(u.text) else 1.0 for u in self.units]
+        )
 
     def _dense(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """Cosines of the query with each unit, and with each unit's best sentence (via Chroma)."""
@@ -113,7 +120,7 @@ class Retriever:
             if weight == 1.0:
                 dense, lexical = np.maximum(dense, c_dense), np.maximum(lexical, c_lexical)
         if not _ASKS_SOURCES.search(question):
-            fused = fused * np.array([SOURCE_PRIOR if u.kind in SOURCE_KINDS else 1.0 for u in self.units])
+            fused = fused * self._source_prior
         references = find_references(question)
         referenced = {r for r in references if r in self._position}
         top = fused.max() if len(fused) else 0.0

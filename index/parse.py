@@ -48,6 +48,11 @@ class _Block:
     lines: list[str]
 
 
+def is_closing(text: str) -> bool:
+    """The last paragraph of a resolution only forwards it to its addressees ("charge son Président …")."""
+    return bool(_CLOSING.search(text))
+
+
 def _recital_letter(n: int) -> str:
     """0 → "A", 25 → "Z", 26 → "AA" (resolutions go on with doubled letters)."""
     letters = string.ascii_uppercase

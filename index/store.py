@@ -20,13 +20,13 @@ from rich.progress import Progress
 
 from bot.settings import Settings
 from index.embeddings import E5Embeddings
-from index.models import Document, Unit
+from index.models import Document
 from index.parse import PARSER_VERSION, parse_resolution
 from index.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT = "3"  # bump when what is embedded, or how, changes
+INDEX_FORMAT = "4"  # bump when what is embedded, or how, changes
 _BATCH = 16
 
 
@@ -48,9 +48,16 @@ class BuildReport:
     seconds: float
 
 
-def passage_text(unit: Unit) -> str:
-    """What is embedded for a unit: its text, with the footnotes it refers to for citations."""
-    return unit.text
+def search_texts(document: Document) -> dict[str, str]:
+    """What is searched for each unit: its text; a footnote ("JO C 45 …") also carries the text of the
+    unit that refers to it, which says what the reference is about."""
+    referrers = {n: u for u in document.units for n in u.footnotes}
+    return {
+        u.id: f"{u.text} — {referrers[int(u.label)].text}"
+        if u.kind == "footnote" and int(u.label) in referrers
+        else u.text
+        for u in document.units
+    }
 
 
 def fingerprint(corpus_text: str, model_id: str) -> str:
@@ -140,8 +147,9 @@ def build_index(
 
     units.reset_collection()
     sentences.reset_collection()
+    searched = search_texts(document)
     unit_rows = [
-        (u.id, passage_text(u), {"kind": u.kind, "label": u.label, "order": u.order}) for u in document.units
+        (u.id, searched[u.id], {"kind": u.kind, "label": u.label, "order": u.order}) for u in document.units
     ]
     sentence_rows = [
         (f"{u.id}/{k}", s, {"unit_id": u.id, "kind": u.kind, "position": k})

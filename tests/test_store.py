@@ -26,7 +26,7 @@ from bot.settings import Settings
 from index.embeddings import E5Embeddings
 from index.models import Document
 from index.sentences import split_sentences
-from index.store import INDEX_FORMAT, Index, build_index, fingerprint, open_index
+from index.store import INDEX_FORMAT, Index, build_index, fingerprint, open_index, search_texts
 
 UNITS, SENTENCES = "resobot-units", "resobot-sentences"
 
@@ -71,7 +71,7 @@ def embed_log(monkeypatch: pytest.MonkeyPatch, known_vectors: dict[str, np.ndarr
 
 
 def _expected_rows(document: Document) -> tuple[dict[str, str], dict[str, str]]:
-    units = {u.id: u.text for u in document.units}
+    units = search_texts(document)
     sentences = {f"{u.id}/{k}": s for u in document.units for k, s in enumerate(split_sentences(u.text))}
     return units, sentences
 
@@ -207,7 +207,7 @@ def test_dense_search_returns_unit_ids(settings: Settings, document: Document, e
     assert {"recital-D", "paragraph-4"} & set(ids), ids
     by_id = document.by_id()
     for doc in found:
-        assert doc.page_content == by_id[doc.id].text
+        assert doc.page_content == search_texts(document)[doc.id]
         assert doc.metadata["kind"] == by_id[doc.id].kind
 
     scored = index.sentences.similarity_search_with_score("Maks Bokayev purge une peine de prison", k=3)
@@ -228,7 +228,7 @@ def test_fingerprint_depends_on_corpus_model_and_format() -> None:
     assert base != fingerprint("texte ", "model-a")
     assert base != fingerprint("texte", "model-b")
     assert fingerprint("ab", "c") != fingerprint("a", "bc")  # parts are separated
-    assert INDEX_FORMAT in {"3"}  # bump INDEX_FORMAT (and this test) when what is embedded changes
+    assert INDEX_FORMAT in {"4"}  # bump INDEX_FORMAT (and this test) when what is embedded changes
 
 
 # --- server mode -----------------------------------------------------------------------------------------
@@ -314,3 +314,9 @@ def test_server_mode_builds_searches_and_skips_an_unchanged_rebuild(
     assert (report.rebuilt, report.units, report.sentences) == (False, 50, len(sentences))
     assert embed_log.texts == []
     assert [d.id for d in again.units.similarity_search("Maks Bokayev prisonnier", k=3)] == found
+
+
+def test_footnote_is_searched_with_the_text_that_refers_to_it(document: Document) -> None:
+    searched = search_texts(document)
+    assert searched["footnote-4"].startswith("JO C 45 du 5.2.2016, p. 85. — vu ses résolutions antérieures")
+    assert searched["paragraph-6"] == document.by_id()["paragraph-6"].text
