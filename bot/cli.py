@@ -142,6 +142,24 @@ def chat() -> None:
         history = [*history, question][-4:]
 
 
+@cli.command()
+def telegram() -> None:
+    """Run the Telegram bot (long polling) until Ctrl-C.
+
+    Needs TELEGRAM_BOT_TOKEN (from @BotFather); TELEGRAM_BASE_URL points it at another Bot API server,
+    RESOBOT_STATE_PATH moves its chat history and feedback file.
+
+    Example usage: TELEGRAM_BOT_TOKEN=123456789:AAH… resobot telegram
+    """
+    from bot.telegram import TokenError, build_application
+
+    try:
+        application = build_application(Settings())
+    except TokenError as exc:
+        raise click.ClickException(str(exc)) from exc
+    application.run_polling()
+
+
 @cli.command(name="eval")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")

@@ -41,6 +41,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "(Your question was long: only its first {n} characters were read.)",
     },
     "sources": {"fr": "Sources", "en": "Sources"},
+    # Telegram
+    "help": {
+        "fr": "Je réponds aux questions sur la <b>résolution du Parlement européen {procedure}</b> "
+        "(« {title} ») en citant son texte, en français ou en anglais.\n\n"
+        "Exemples :\n• Qui est Maks Bokayev ?\n• Que dit la résolution sur les syndicats ?\n"
+        "• Que demande le Parlement au gouvernement du Kazakhstan ?\n\n"
+        "Chaque citation renvoie au texte : <b>§ 6</b> = paragraphe 6, <b>considérant F</b>, "
+        "<b>visa 3</b>, <b>note 2</b>. Touchez un bouton sous la réponse pour lire le passage entier, "
+        "ou tapez /source 6.\n\n/reset efface l'historique de la conversation.",
+        "en": "I answer questions about the <b>European Parliament resolution {procedure}</b> "
+        "(“{title}”), quoting its text (in the original French), in English or in French.\n\n"
+        "Examples:\n• Who is Maks Bokayev?\n• What does the resolution say about trade unions?\n"
+        "• What does Parliament ask the government of Kazakhstan to do?\n\n"
+        "Every citation points into the text: <b>para. 6</b> = paragraph 6, <b>recital F</b>, "
+        "<b>citation 3</b>, <b>footnote 2</b>. Tap a button under an answer to read the whole unit, "
+        "or type /source 6.\n\n/reset forgets the conversation.",
+    },
+    "cmd_start": {"fr": "Présentation et exemples", "en": "What I do, with examples"},
+    "cmd_help": {"fr": "Aide et exemples de questions", "en": "Help and example questions"},
+    "cmd_source": {"fr": "Texte d'un passage : /source 6, /source C", "en": "A unit's text: /source 6"},
+    "cmd_reset": {"fr": "Oublier la conversation", "en": "Forget the conversation"},
+    "source_usage": {
+        "fr": "Usage : /source 6 (paragraphe), /source C (considérant), /source visa 3, /source note 2",
+        "en": "Usage: /source 6 (paragraph), /source C (recital), /source citation 3, /source footnote 2",
+    },
+    "reset_done": {
+        "fr": "C'est oublié : la prochaine question repart de zéro.",
+        "en": "Forgotten: the next question starts afresh.",
+    },
+    "text_only": {
+        "fr": "Je ne lis que les questions écrites : posez-moi votre question en texte.",
+        "en": "I can only read text questions: please type your question.",
+    },
+    "error": {
+        "fr": "Désolé, quelque chose s'est mal passé. Réessayez dans un instant.",
+        "en": "Sorry, something went wrong. Please try again in a moment.",
+    },
+    "vote_thanks": {"fr": "Merci pour votre avis !", "en": "Thanks for your feedback!"},
 }
 
 

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_CORPUS = (
@@ -43,10 +43,21 @@ class Settings(BaseSettings):
         "question than off-topic reference sentences are (calibrated by benchmarks/calibrate_refusal.py).",
     )
     max_question_chars: int = Field(default=1000, ge=10, description="Longer questions are cut.")
+    telegram_bot_token: SecretStr | None = Field(default=None, description="The token BotFather gave.")
+    telegram_base_url: str | None = Field(
+        default=None, description='Bot API base URL, e.g. "http://127.0.0.1:8081/bot" (default: Telegram).'
+    )
+    resobot_state_path: Path | None = Field(
+        default=None, description="SQLite file for chat history and feedback (default: in the data dir)."
+    )
 
     @property
     def use_server(self) -> bool:
         return self.chroma_mode == "server" or bool(self.chroma_host)
+
+    @property
+    def state_path(self) -> Path:
+        return self.resobot_state_path or self.resobot_data_dir / "state.sqlite3"
 
     @cached_property
     def store_dir(self) -> Path:

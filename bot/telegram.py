@@ -1,0 +1,280 @@
+"""resobot on Telegram: flat handlers that do the Telegram I/O and call the shared pipeline.
+
+Example usage: TELEGRAM_BOT_TOKEN=123456:ABC… resobot telegram
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+import uuid
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.answer import Answer
+from bot.labels import cite, kind_name
+from bot.language import Lang
+from bot.messages import say
+from bot.pipeline import BadQuestion, Pipeline
+from bot.render import render_telegram, unit_html
+from bot.settings import Settings
+from bot.state import State
+
+logger = logging.getLogger(__name__)
+
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
+# /source arguments: "6", "§ 6", "para 6" → paragraph; "C", "recital C" → recital; "visa 3"; "note 2".
+_SOURCE_FORMS = (
+    ("citation", re.compile(r"^(?:visa|citation|cit\.?)\s*(\d+)$", re.I)),
+    ("footnote", re.compile(r"^(?:note|footnote|fn\.?)\s*(\d+)$", re.I)),
+    ("paragraph", re.compile(r"^(?:§|paragraphe|paragraph|para\.?|par\.?)?\s*(\d+)$", re.I)),
+    ("recital", re.compile(r"^(?:considérant|considerant|recital|cons\.?)?\s*([a-z]{1,2})$", re.I)),
+)
+# Media that cannot hold a question: they get the polite "text questions only".
+_MEDIA = filters.PHOTO | filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.Document.ALL
+_MEDIA = _MEDIA | filters.LOCATION | filters.VIDEO | filters.VIDEO_NOTE
+# New messages only: an edited question is deliberately ignored, because answering it again would post
+# a second answer far below the edited message (and re-run the history); the user can simply ask again.
+_NEW = filters.UpdateType.MESSAGE
+
+
+class TokenError(ValueError):
+    """TELEGRAM_BOT_TOKEN is missing or is not shaped like a BotFather token."""
+
+
+def check_token(settings: Settings) -> str:
+    """The bot token, checked before any network call."""
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
+        raise TokenError("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather (/newbot) and set it.")
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    if not TOKEN_PATTERN.match(token):
+        raise TokenError(
+            "TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and 30+ letters, digits, '_' or '-' "
+            "(as given by @BotFather), e.g. 123456789:AAH…"
+        )
+    return token
+
+
+def user_language(update: Update) -> Lang:
+    user = update.effective_user
+    return "en" if user and (user.language_code or "").lower().startswith("en") else "fr"
+
+
+def source_id(argument: str) -> str | None:
+    """The unit id named by a /source argument ("6", "C", "visa 3", "note 2"), or None."""
+    argument = " ".join(argument.split())
+    for kind, pattern in _SOURCE_FORMS:
+        if m := pattern.match(argument):
+            label = m.group(1).upper() if kind == "recital" else str(int(m.group(1)))
+            return f"{kind}-{label}"
+    return None
+
+
+def answer_keyboard(answer: Answer, answer_id: str) -> InlineKeyboardMarkup:
+    """One button per cited unit (opens its full text), then 👍 / 👎."""
+    lang = answer.language
+    units = [
+        InlineKeyboardButton(_capital(cite(unit_id, lang)), callback_data=f"u:{lang}:{unit_id}")
+        for unit_id in answer.citations
+    ]
+    rows = [units[i : i + 4] for i in range(0, len(units), 4)]
+    votes = [
+        InlineKeyboardButton("👍", callback_data=f"v:up:{answer_id}"),
+        InlineKeyboardButton("👎", callback_data=f"v:down:{answer_id}"),
+    ]
+    return InlineKeyboardMarkup([*rows, votes])
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _pipeline(context: ContextTypes.DEFAULT_TYPE) -> Pipeline:
+    return context.bot_data["pipeline"]
+
+
+def _state(context: ContextTypes.DEFAULT_TYPE) -> State:
+    return context.bot_data["state"]
+
+
+def _addressed_text(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The question in a message meant for us; None in a group where we are not mentioned or replied to."""
+    text = message.text or ""
+    if message.chat.type == ChatType.PRIVATE:
+        return text
+    replied = message.reply_to_message
+    if replied and replied.from_user and replied.from_user.id == context.bot.id:
+        return text
+    ours = f"@{context.bot.username}".lower()
+    mentions = [m for m in message.parse_entities([MessageEntity.MENTION]).values() if m.lower() == ours]
+    if not mentions:
+        return None
+    return re.sub(re.escape(ours), " ", text, flags=re.I).strip()
+
+
+async def _send_unit(message: Message, context: ContextTypes.DEFAULT_TYPE, unit_id: str, lang: Lang) -> None:
+    document = _pipeline(context).index.document
+    unit = document.by_id().get(unit_id)
+    if unit is None:
+        kind, label = unit_id.split("-", 1)
+        count = len(document.of_kind(kind))  # type: ignore[arg-type]
+        text = say(
+            "no_such_unit", lang, name=kind_name(kind, lang), label=label, count=count,
+            plural=kind_name(kind, lang, plural=True),
+        )  # fmt: skip
+        await message.reply_text(text)
+        return
+    for part in unit_html(unit, lang):
+        await message.reply_html(part)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Says what the bot knows, with example questions and how citations read."""
+    document = _pipeline(context).index.document
+    text = say(
+        "help",
+        user_language(update),
+        procedure=html.escape(document.procedure, quote=False),
+        title=html.escape(document.title, quote=False),
+    )
+    await update.effective_message.reply_html(text)
+
+
+async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends the full text of the unit named by /source 6, /source C, /source visa 3, /source note 2."""
+    lang = user_language(update)
+    unit_id = source_id(" ".join(context.args or []))
+    if unit_id is None:
+        await update.effective_message.reply_text(say("source_usage", lang))
+        return
+    await _send_unit(update.effective_message, context, unit_id, lang)
+
+
+async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Forgets the chat's history, so that the next question is not read as a follow-up."""
+    _state(context).forget(update.effective_chat.id)
+    await update.effective_message.reply_text(say("reset_done", user_language(update)))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An unknown command gets the help, unless in a group it was meant for another bot."""
+    command = (update.effective_message.text or "").split()[0]
+    if "@" in command and command.split("@", 1)[1].lower() != (context.bot.username or "").lower():
+        return
+    await start(update, context)
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers a text message from the resolution, with a button per cited unit and 👍/👎."""
+    message = update.effective_message
+    text = _addressed_text(message, context)
+    if text is None:  # a group conversation that is not for us
+        return
+    chat_id = message.chat_id
+    state = _state(context)
+    history = state.history(chat_id)
+    await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    try:
+        # The pipeline is synchronous and CPU-bound: run it off the event loop.
+        answer = await asyncio.to_thread(_pipeline(context).ask, text, history)
+    except BadQuestion as exc:
+        await message.reply_text(exc.message)
+        return
+    state.remember(chat_id, text)
+    answer_id = uuid.uuid4().hex[:16]
+    state.record_answer(answer_id, text, answer.citations)
+    parts = render_telegram(answer)
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        await message.reply_html(part, reply_markup=answer_keyboard(answer, answer_id) if last else None)
+
+
+async def media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos, stickers, voice, documents, locations: politely ask for a text question."""
+    message = update.effective_message
+    replied = message.reply_to_message
+    to_us = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    if message.chat.type == ChatType.PRIVATE or to_us:
+        await message.reply_text(say("text_only", user_language(update)))
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Parses the CallbackQuery: u:<lang>:<unit id> opens a unit, v:<up|down>:<answer id> records a vote."""
+    query = update.callback_query
+    kind, _, rest = (query.data or "").partition(":")
+    if kind == "v":
+        vote, _, answer_id = rest.partition(":")
+        _state(context).vote(answer_id, vote, query.from_user.id)
+        await query.answer(say("vote_thanks", user_language(update)))
+        return
+    # CallbackQueries need to be answered, even if no notification to the user is needed.
+    await query.answer()
+    lang, _, unit_id = rest.partition(":")
+    if kind == "u" and lang in ("fr", "en") and isinstance(query.message, Message):
+        await _send_unit(query.message, context, unit_id, lang)  # type: ignore[arg-type]
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs the error and tells the user that something went wrong."""
+    logger.error("Exception while handling an update:", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        await context.bot.send_message(update.effective_chat.id, say("error", user_language(update)))
+
+
+async def post_init(application: Application) -> None:
+    """Sets the command menu in French (also the default) and in English."""
+    for language_code, lang in (("", "fr"), ("fr", "fr"), ("en", "en")):
+        names = ("start", "help", "source", "reset")
+        commands = [BotCommand(name, say(f"cmd_{name}", lang)) for name in names]
+        await application.bot.set_my_commands(commands, language_code=language_code or None)
+
+
+async def post_shutdown(application: Application) -> None:
+    application.bot_data["state"].close()
+
+
+def build_application(settings: Settings, pipeline: Pipeline | None = None) -> Application:
+    """The bot, wired and ready to poll; the token is checked first (TokenError), before any network call."""
+    token = check_token(settings)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # every request URL carries the token
+    builder = (
+        Application.builder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    application = builder.build()
+    application.bot_data["pipeline"] = pipeline or Pipeline(settings)
+    application.bot_data["state"] = State(settings.state_path)
+
+    application.add_handler(CommandHandler(["start", "help"], start, filters=_NEW))
+    application.add_handler(CommandHandler("source", source, filters=_NEW))
+    application.add_handler(CommandHandler("reset", reset, filters=_NEW))
+    application.add_handler(MessageHandler(_NEW & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(_NEW & filters.TEXT & ~filters.COMMAND, question))
+    application.add_handler(MessageHandler(_NEW & _MEDIA, media))
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_error_handler(error_handler)
+    return application

@@ -1,0 +1,323 @@
+"""The Telegram bot end to end: the real PTB application polls a fake Bot API server over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from telegram.ext import Application
+
+from bot.answer import Answer, Quote
+from bot.pipeline import Pipeline
+from bot.render import TELEGRAM_LIMIT, render_telegram, unit_html
+from bot.settings import Settings
+from bot.state import State
+from bot.telegram import TokenError, build_application, source_id
+from tests.botapi_server import BotApiServer, BotMessage
+
+TOKEN = "123456789:AAHresobot-TEST_token-0123456789abcdef"
+CHAT = 4242
+GROUP = -1001234
+WAIT = 20.0
+BOKAYEV_FR = "Qui est Maks Bokayev ?"
+FOLLOW_UP = "Et à combien d'années a-t-il été condamné ?"
+
+
+@pytest.fixture(scope="module")
+def pipeline(built_index_dir: Path) -> Pipeline:
+    return Pipeline(Settings(resobot_data_dir=built_index_dir))
+
+
+@pytest.fixture
+def server() -> Iterator[BotApiServer]:
+    with BotApiServer(token=TOKEN) as srv:
+        yield srv
+
+
+@pytest.fixture
+def bot_settings(server: BotApiServer, data_dir: Path) -> Settings:
+    return Settings(resobot_data_dir=data_dir, telegram_bot_token=TOKEN, telegram_base_url=server.base_url)
+
+
+@asynccontextmanager
+async def running(settings: Settings, pipeline: object) -> AsyncIterator[Application]:
+    """The application as `run_polling` runs it: post_init, polling, then shutdown and post_shutdown."""
+    application = build_application(settings, pipeline)  # type: ignore[arg-type]
+    async with application:
+        await application.post_init(application)  # type: ignore[misc]
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    await application.post_shutdown(application)  # type: ignore[misc]
+
+
+@pytest.fixture
+async def app(bot_settings: Settings, pipeline: Pipeline) -> AsyncIterator[Application]:
+    async with running(bot_settings, pipeline) as application:
+        yield application
+
+
+def feedback(settings: Settings) -> list[dict[str, object]]:
+    state = State(settings.state_path)
+    try:
+        return state.feedback()
+    finally:
+        state.close()
+
+
+async def ask(server: BotApiServer, text: str, chat_id: int = CHAT, count: int = 1, **kw: object
+              ) -> list[BotMessage]:
+    sent = server.send_text(chat_id, text, **kw)  # type: ignore[arg-type]
+    return await server.wait_for_messages(chat_id, count, after_message_id=sent["message_id"], timeout=WAIT)
+
+
+async def test_french_question_is_answered_with_citations_and_buttons(server: BotApiServer, app: Application
+                                                                      ) -> None:
+    (reply,) = await ask(server, BOKAYEV_FR, language_code="fr")
+    assert reply.text.startswith("Voici ce que dit la résolution")
+    assert "(§ 4)" in reply.text
+    assert {"type": "bold", "offset": reply.text.index("§ 4"), "length": 3} in reply.entities
+    assert reply.parse_mode == "HTML"
+    assert reply.buttons == [
+        {"text": "§ 4", "callback_data": "u:fr:paragraph-4"},
+        {"text": "👍", "callback_data": reply.buttons[1]["callback_data"]},
+        {"text": "👎", "callback_data": reply.buttons[2]["callback_data"]},
+    ]
+    assert re.fullmatch(r"v:up:[0-9a-f]{16}", reply.buttons[1]["callback_data"])
+    assert server.chat_actions(CHAT) == ["typing"]
+
+
+async def test_english_question_cites_french_unit_with_english_labels(server: BotApiServer, app: Application
+                                                                      ) -> None:
+    (reply,) = await ask(server, "Who is Maks Bokayev?", language_code="en")
+    assert reply.text.startswith("Here is what the resolution says (quoted in the original French)")
+    assert "(para. 4)" in reply.text
+    assert reply.buttons[0] == {"text": "Para. 4", "callback_data": "u:en:paragraph-4"}
+
+
+async def test_unit_button_opens_the_cited_unit_and_votes_are_recorded(
+    server: BotApiServer, app: Application, pipeline: Pipeline, bot_settings: Settings
+) -> None:
+    (reply,) = await ask(server, BOKAYEV_FR)
+    server.press_button(CHAT, reply.message_id, "u:fr:paragraph-4")
+    (unit,) = await server.wait_for_messages(CHAT, after_message_id=reply.message_id, timeout=WAIT)
+    text = pipeline.index.document.by_id()["paragraph-4"].text
+    assert unit.text == f"§ 4\n\n{text}"
+    server.press_button(CHAT, reply.message_id, text="👎")
+    await server.wait_until(lambda: not server.unanswered_callback_queries(), timeout=WAIT, what="answers")
+    await server.wait_until(lambda: feedback(bot_settings), timeout=WAIT, what="vote")
+    (vote,) = feedback(bot_settings)
+    assert (vote["vote"], vote["question"], vote["citations"]) == ("down", BOKAYEV_FR, '["paragraph-4"]')
+    assert len(str(vote["user_hash"])) == 64
+
+
+@pytest.mark.parametrize(
+    ("argument", "unit_id", "head"),
+    [("6", "paragraph-6", "§ 6"), ("C", "recital-C", "Considérant C"), ("visa 3", "citation-3", "Visa 3"),
+     ("note 2", "footnote-2", "Note 2")],
+)
+async def test_source_command_shows_the_unit(server: BotApiServer, app: Application, pipeline: Pipeline,
+                                             argument: str, unit_id: str, head: str) -> None:
+    (reply,) = await ask(server, f"/source {argument}", language_code="fr")
+    assert reply.text == f"{head}\n\n{pipeline.index.document.by_id()[unit_id].text}"
+
+
+async def test_source_command_with_a_bad_argument_shows_usage(server: BotApiServer, app: Application) -> None:
+    (reply,) = await ask(server, "/source banana", language_code="en")
+    assert reply.text.startswith("Usage: /source 6")
+    (missing,) = await ask(server, "/source 99", language_code="en")
+    assert missing.text == "The resolution has no paragraph 99 (it has 17 paragraphs)."
+
+
+def test_source_arguments_name_units() -> None:
+    arguments = ["6", "§ 6", "para. 6", "c", "recital F", "citation 3", "footnote 2", "?", "note"]
+    assert [source_id(a) for a in arguments] == [
+        "paragraph-6", "paragraph-6", "paragraph-6", "recital-C", "recital-F", "citation-3", "footnote-2",
+        None, None,
+    ]
+
+
+async def test_follow_up_question_uses_the_chat_history(server: BotApiServer, app: Application,
+                                                        pipeline: Pipeline) -> None:
+    await ask(server, BOKAYEV_FR)
+    (reply,) = await ask(server, FOLLOW_UP)
+    expected = pipeline.ask(FOLLOW_UP, [BOKAYEV_FR])
+    assert not expected.refused and pipeline.ask(FOLLOW_UP).refused  # the history is what helps
+    assert reply.buttons[0]["callback_data"] == f"u:fr:{expected.citations[0]}"
+    (forgotten,) = await ask(server, "/reset", language_code="fr")
+    assert forgotten.text.startswith("C'est oublié")
+    (alone,) = await ask(server, FOLLOW_UP)
+    assert alone.text.startswith("Je n'ai rien trouvé")
+
+
+async def test_out_of_scope_question_is_refused_without_citation_buttons(server: BotApiServer,
+                                                                         app: Application) -> None:
+    (reply,) = await ask(server, "Quelle est la capitale du Kazakhstan ?")
+    assert reply.text.startswith("Je n'ai rien trouvé à ce sujet dans la résolution 2019/2610(RSP)")
+    assert [b["text"] for b in reply.buttons] == ["👍", "👎"]
+
+
+def test_long_answer_is_split_into_parts_under_the_limit_without_losing_text() -> None:
+    sentence = "Le Parlement <demande> la libération de M. Bokayev & de ses collègues. "
+    quote = "« " + sentence * 400 + "»"
+    answer = Answer(f"Voici ce que dit la résolution :\n\n{quote} (§ 4)", "fr", ["paragraph-4"], False,
+                    [Quote("paragraph-4", quote)])
+    parts = render_telegram(answer, "fr")
+    assert len(parts) > 1
+    assert all(len(p) <= TELEGRAM_LIMIT for p in parts)
+    assert all(p.count("<i>") == p.count("</i>") for p in parts)
+    plain = " ".join(re.sub(r"</?[ib]>", "", p) for p in parts)
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    assert plain.split() == answer.text.split()
+
+
+def test_a_single_huge_word_is_cut_too() -> None:
+    parts = render_telegram(Answer("&" * 10_000, "en", [], True))
+    assert all(len(p) <= TELEGRAM_LIMIT for p in parts)
+    assert "".join(parts) == "&amp;" * 10_000
+
+
+def test_unit_html_labels_and_escapes(pipeline: Pipeline) -> None:
+    unit = pipeline.index.document.by_id()["recital-F"]
+    assert unit_html(unit, "en")[0].startswith("<b>Recital F</b>\n\n")
+
+
+async def test_long_answer_arrives_in_several_messages_with_buttons_under_the_last(
+    server: BotApiServer, bot_settings: Settings, pipeline: Pipeline
+) -> None:
+    quote = "« " + "Une phrase assez longue sur la liberté syndicale au Kazakhstan. " * 200 + "»"
+    long = Answer(f"Voici :\n\n{quote} (§ 4)", "fr", ["paragraph-4"], False, [Quote("paragraph-4", quote)])
+    stub = SimpleNamespace(index=pipeline.index, ask=lambda text, history: long)
+    count = len(render_telegram(long))
+    assert count > 1
+    async with running(bot_settings, stub):
+        replies = await ask(server, "Longue réponse ?", count=count)
+    assert len(replies) == count
+    assert all(m.buttons == [] for m in replies[:-1]) and replies[-1].buttons
+    assert " ".join(m.text for m in replies).split() == long.text.split()
+
+
+async def test_html_in_the_question_is_shown_safely(server: BotApiServer, bot_settings: Settings,
+                                                    pipeline: Pipeline) -> None:
+    question = "<b>Qui</b> est Natalia Ulasik ? & <script>"
+    async with running(bot_settings, pipeline):
+        (reply,) = await ask(server, question)  # the server rejects unescaped HTML
+        assert reply.text
+    echo = SimpleNamespace(index=pipeline.index, ask=lambda text, history: Answer(
+        f"Vous avez demandé :\n\n« {text} » (§ 4)", "fr", ["paragraph-4"], False))
+    async with running(bot_settings, echo):
+        (reply,) = await ask(server, question)
+    assert reply.text == f"Vous avez demandé :\n\n« {question} » (§ 4)"
+    assert not [c for c in server.calls("sendMessage") if c.error]
+
+
+async def test_a_failing_pipeline_is_logged_and_the_user_told(
+    server: BotApiServer, bot_settings: Settings, pipeline: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(text: str, history: list[str]) -> Answer:
+        raise RuntimeError("index gone")
+
+    async with running(bot_settings, SimpleNamespace(index=pipeline.index, ask=broken)):
+        (reply,) = await ask(server, BOKAYEV_FR, language_code="fr")
+    assert reply.text == "Désolé, quelque chose s'est mal passé. Réessayez dans un instant."
+    assert any(r.exc_info and "index gone" in str(r.exc_info[1]) for r in caplog.records)
+
+
+async def test_photo_gets_the_text_only_message(server: BotApiServer, app: Application) -> None:
+    sent = server.send_photo(CHAT, language_code="fr")
+    (reply,) = await server.wait_for_messages(CHAT, after_message_id=sent["message_id"], timeout=WAIT)
+    assert reply.text.startswith("Je ne lis que les questions écrites")
+    sent = server.send_sticker(CHAT, language_code="en")
+    (reply,) = await server.wait_for_messages(CHAT, after_message_id=sent["message_id"], timeout=WAIT)
+    assert reply.text == "I can only read text questions: please type your question."
+
+
+async def test_edited_question_is_ignored(server: BotApiServer, app: Application) -> None:
+    (first,) = await ask(server, BOKAYEV_FR)
+    server.edit_user_message(CHAT, first.message_id - 1, "Who is Maks Bokayev?")
+    (reply,) = await ask(server, "/help", language_code="en")  # handled after the edit, in order
+    assert reply.text.startswith("I answer questions")
+    assert len(server.messages(CHAT)) == 2
+
+
+async def test_too_many_requests_is_retried_and_the_reply_still_arrives(server: BotApiServer,
+                                                                        app: Application) -> None:
+    server.fail_next("sendMessage", 429, retry_after=1)
+    (reply,) = await ask(server, BOKAYEV_FR)
+    assert "(§ 4)" in reply.text
+    assert server.calls("sendMessage")[0].error.startswith("Too Many Requests")
+
+
+async def test_history_survives_a_restart(server: BotApiServer, bot_settings: Settings,
+                                          pipeline: Pipeline) -> None:
+    async with running(bot_settings, pipeline):
+        await ask(server, BOKAYEV_FR)
+    async with running(bot_settings, pipeline):
+        (reply,) = await ask(server, FOLLOW_UP)
+    assert not reply.text.startswith("Je n'ai rien trouvé")
+    assert reply.buttons[0]["callback_data"] == f"u:fr:{pipeline.ask(FOLLOW_UP, [BOKAYEV_FR]).citations[0]}"
+
+
+async def test_ten_chats_at_once_are_all_answered(server: BotApiServer, app: Application) -> None:
+    chats = range(1, 11)
+    for chat in chats:
+        server.send_text(chat, BOKAYEV_FR)
+    replies = await asyncio.gather(*(server.wait_for_messages(c, 1, timeout=WAIT * 2) for c in chats))
+    assert all(len(r) == 1 and "(§ 4)" in r[0].text for r in replies)
+
+
+@pytest.mark.parametrize(("language_code", "start"), [("fr", "Je réponds"), ("en", "I answer"),
+                                                      (None, "Je réponds")])
+async def test_start_speaks_the_users_language(server: BotApiServer, app: Application,
+                                               language_code: str | None, start: str) -> None:
+    (reply,) = await ask(server, "/start", language_code=language_code)
+    assert reply.text.startswith(start)
+    assert "2019/2610(RSP)" in reply.text
+
+
+async def test_commands_are_set_in_french_and_english(server: BotApiServer, app: Application) -> None:
+    assert [c["command"] for c in server.commands("en")] == ["start", "help", "source", "reset"]
+    assert server.commands("en")[3]["description"] == "Forget the conversation"
+    assert server.commands("fr")[3]["description"] == "Oublier la conversation"
+    assert server.commands()[3]["description"] == "Oublier la conversation"
+
+
+async def test_unknown_command_gets_the_help(server: BotApiServer, app: Application) -> None:
+    (reply,) = await ask(server, "/bonjour", language_code="fr")
+    assert reply.text.startswith("Je réponds")
+
+
+@pytest.mark.parametrize(("token", "why"), [(None, "not set"), ("", "not set"), ("abc", "malformed"),
+                                            ("123:short", "malformed"), (TOKEN + " x", "malformed")])
+def test_missing_or_malformed_token_fails_before_any_network_call(
+    server: BotApiServer, pipeline: Pipeline, token: str | None, why: str
+) -> None:
+    settings = Settings(telegram_bot_token=token, telegram_base_url=server.base_url)
+    with pytest.raises(TokenError, match=why):
+        build_application(settings, pipeline)
+    assert server.calls() == []
+
+
+async def test_groups_are_answered_only_when_the_bot_is_addressed(server: BotApiServer,
+                                                                  app: Application) -> None:
+    group = {"chat_type": "supergroup", "user_id": 77}
+    server.send_text(GROUP, BOKAYEV_FR, **group)  # type: ignore[arg-type]
+    server.send_photo(GROUP, **group)
+    (reply,) = await ask(server, f"@resobot_test_bot {BOKAYEV_FR}", GROUP, **group)
+    assert "(§ 4)" in reply.text
+    (again,) = await ask(server, "Who is Maks Bokayev?", GROUP, reply_to_message_id=reply.message_id, **group)
+    assert "(para. 4)" in again.text
+    (usage,) = await ask(server, "/source@resobot_test_bot 4", GROUP, **group)
+    assert usage.text.startswith("Para. 4\n\ndemande la réhabilitation")
+    server.send_text(GROUP, "/start@other_bot", **group)  # type: ignore[arg-type]
+    (last,) = await ask(server, "/help", GROUP, **group)
+    assert len(server.messages(GROUP)) == 4 and last.text.startswith("I answer")
