@@ -15,6 +15,8 @@ from bot.settings import Settings
 from index.store import Index, open_index
 
 _WORDISH = re.compile(r"[^\W_]", re.UNICODE)
+# Markup typed or pasted into a message ("<b>Qui</b>", "<script>") is not part of the question.
+_MARKUP = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 
 
 class BadQuestion(ValueError):
@@ -36,7 +38,7 @@ class Question:
 def clean_question(raw: str, max_chars: int, history: Sequence[str] = ()) -> Question:
     """Normalize a user's message, or raise BadQuestion with a message in their language."""
     text = unicodedata.normalize("NFC", raw or "").replace("\x00", "")
-    text = " ".join(text.split())
+    text = " ".join(_MARKUP.sub(" ", text).split())
     fallback = detect_language(history[-1]) if history else DEFAULT_LANGUAGE
     if not text:
         raise BadQuestion(say("empty", fallback))

@@ -22,6 +22,8 @@ WEIGHTS = {"dense_unit": 1.0, "dense_sentence": 1.0, "lexical": 1.0}
 # Citations ("– vu …") and footnotes list other texts by date, and the closing paragraph only forwards the
 # resolution to its addressees: they answer questions about sources and addressees, and little else.
 SOURCE_KINDS = ("citation", "footnote")
+FOLLOWUP_OWN_WEIGHT = 0.5
+SUBJECT_BOOST, SUBJECT_MAX_UNITS = 1.5, 4
 SOURCE_PRIOR = 0.5
 _ASKS_SOURCES = re.compile(
     r"\b(vu|visas?|citations?|notes?|footnotes?|sources?|r[ée]f[ée]ren\w*|pr[ée]c[ée]dent\w*|ant[ée]rieur\w*|"
@@ -76,12 +78,24 @@ class Retriever:
         self.settings = settings
         self.units = list(index.document.units)
         self._position = {u.id: i for i, u in enumerate(self.units)}
+        self._folded = [fold(u.text) for u in self.units]
         searched = search_texts(index.document)
         self._lexical = LexicalIndex([searched[u.id] for u in self.units])
         self._n_sentences = index.sentences._collection.count()
         self._source_prior = np.array(
             [SOURCE_PRIOR if u.kind in SOURCE_KINDS or is_closing(u.text) else 1.0 for u in self.units]
         )
+
+    def _subject_boost(self, message: str) -> np.ndarray:
+        """A follow-up is about what the last message named: units that name the same person, movement or
+        body ("Maks Bokayev", "CDK") are lifted. Only rare names count: "Kazakhstan" names everything."""
+        boost = np.ones(len(self.units))
+        words = re.findall(r"[^\W\d_]{2,}", message)
+        for word in {fold(w) for i, w in enumerate(words) if i > 0 and w[:1].isupper()}:
+            holders = [i for i, text in enumerate(self._folded) if re.search(rf"\b{re.escape(word)}\b", text)]
+            if 0 < len(holders) <= SUBJECT_MAX_UNITS:
+                boost[holders] = SUBJECT_BOOST
+        return boost
 
     def _dense(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """Cosines of the query with each unit, and with each unit's best sentence (via Chroma)."""
@@ -115,9 +129,12 @@ class Retriever:
             context = " ".join(history[-2:])
             query = f"{context} {question}"
             c_fused, c_dense, c_lexical = self._fused(query)
-            weight = 1.0 if is_followup(question, history) else 0.6
-            fused = fused * (1.0 - weight / 2) + c_fused * weight
-            if weight == 1.0:
+            followup = is_followup(question, history)
+            # A follow-up's own words lack its subject ("a-t-il été condamné ?"): the conversation leads.
+            own, joint = (FOLLOWUP_OWN_WEIGHT, 1.0) if followup else (0.7, 0.6)
+            fused = fused * own + c_fused * joint
+            if followup:
+                fused = fused * self._subject_boost(history[-1])
                 dense, lexical = np.maximum(dense, c_dense), np.maximum(lexical, c_lexical)
         if not _ASKS_SOURCES.search(question):
             fused = fused * self._source_prior

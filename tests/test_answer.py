@@ -38,8 +38,11 @@ def test_english_question_cites_french_unit(pipeline: Pipeline) -> None:
 
 def test_every_quote_is_verbatim_from_the_unit_it_cites(pipeline: Pipeline) -> None:
     units = pipeline.index.document.by_id()
-    for question in ["Qui est Natalia Ulasik ?", "What should the EU delegation in Astana keep doing?",
-                     "Que dit la résolution sur les syndicats ?"]:
+    for question in [
+        "Qui est Natalia Ulasik ?",
+        "What should the EU delegation in Astana keep doing?",
+        "Que dit la résolution sur les syndicats ?",
+    ]:
         answer = pipeline.ask(question)
         assert answer.quotes
         for quote in answer.quotes:
@@ -56,8 +59,11 @@ def test_citations_are_listed_in_order_of_appearance(pipeline: Pipeline) -> None
 
 @pytest.mark.parametrize(
     ("question", "language"),
-    [("Quel temps fait-il à Almaty aujourd'hui ?", "fr"), ("What is the population of Kazakhstan?", "en"),
-     ("Tell me a joke about cats", "en")],
+    [
+        ("Quel temps fait-il à Almaty aujourd'hui ?", "fr"),
+        ("What is the population of Kazakhstan?", "en"),
+        ("Tell me a joke about cats", "en"),
+    ],
 )
 def test_out_of_scope_question_is_refused_politely_in_its_language(
     pipeline: Pipeline, question: str, language: str
@@ -87,3 +93,9 @@ def test_emoji_only_message_gets_a_clear_message(pipeline: Pipeline) -> None:
 def test_long_question_is_cut_with_a_notice(pipeline: Pipeline) -> None:
     answer = pipeline.ask("Que dit la résolution sur les syndicats ? " + "blabla " * 2000)
     assert answer.text.startswith("(Votre question était longue")
+
+
+def test_markup_in_the_question_does_not_change_the_answer(pipeline: Pipeline) -> None:
+    plain = pipeline.ask("Qui est Natalia Ulasik ?")
+    marked = pipeline.ask("<b>Qui</b> est Natalia Ulasik ? & <script>")
+    assert marked.citations == plain.citations and not marked.refused

@@ -90,3 +90,17 @@ def test_followup_is_resolved_against_history(pipeline: Pipeline) -> None:
 def test_search_ranks_every_unit_once(pipeline: Pipeline) -> None:
     ids = [h.unit.id for h in pipeline.search("syndicats").hits]
     assert len(ids) == len(set(ids)) == 50
+
+
+@pytest.mark.parametrize(
+    ("earlier", "expected"),
+    [
+        ("Qui est Maks Bokayev ?", {"recital-D", "paragraph-4"}),
+        ("Qui est Iskander Yerimbetov ?", {"recital-N"}),
+        ("Parle-moi d'Almat Zhumagulov", {"recital-I"}),
+    ],
+)
+def test_followup_stays_on_the_person_named_before(
+    pipeline: Pipeline, earlier: str, expected: set[str]
+) -> None:
+    assert top(pipeline, "Et à combien d'années a-t-il été condamné ?", [earlier])[0] in expected
