@@ -17,7 +17,12 @@ from bot.settings import Settings
 
 @cache
 def _pipeline() -> Pipeline:
-    return Pipeline(Settings())
+    from bot.startup import StoreError, open_pipeline
+
+    try:
+        return open_pipeline(Settings())
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _print_json(data: object) -> None:
@@ -143,21 +148,63 @@ def chat() -> None:
 
 
 @cli.command()
-def telegram() -> None:
-    """Run the Telegram bot (long polling) until Ctrl-C.
+@click.option("--webhook-url", metavar="URL", envvar="TELEGRAM_WEBHOOK_URL",
+              help="Run behind a webhook at this public https:// URL instead of long polling "
+              "[TELEGRAM_WEBHOOK_URL].")
+def telegram(webhook_url: str | None) -> None:
+    """Run the Telegram bot until Ctrl-C: long polling, or a webhook with --webhook-url.
 
     Needs TELEGRAM_BOT_TOKEN (from @BotFather); TELEGRAM_BASE_URL points it at another Bot API server,
-    RESOBOT_STATE_PATH moves its chat history and feedback file.
+    RESOBOT_STATE_PATH moves its chat history and feedback file. A webhook also needs
+    TELEGRAM_WEBHOOK_SECRET, and listens on TELEGRAM_WEBHOOK_LISTEN:TELEGRAM_WEBHOOK_PORT (0.0.0.0:8443)
+    behind a reverse proxy that ends TLS. The index is checked (built, or rebuilt if corrupt) first.
 
     Example usage: TELEGRAM_BOT_TOKEN=123456789:AAH… resobot telegram
     """
+    from bot.redact import hide_in_logs
+    from bot.startup import StoreError
     from bot.telegram import TokenError, build_application
+    from bot.webhook import WebhookError, webhook_config
 
+    settings = Settings()
     try:
-        application = build_application(Settings())
-    except TokenError as exc:
+        webhook = webhook_config(settings, webhook_url) if webhook_url else None
+        application = build_application(settings)
+    except (TokenError, WebhookError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
-    application.run_polling()
+    if webhook is None:
+        application.run_polling()
+    else:
+        hide_in_logs(webhook.secret)
+        application.run_webhook(**webhook.kwargs())
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--recent", type=click.IntRange(0, 1000), default=5, show_default=True,
+              help="How many of the latest 👎 questions to list.")
+def feedback(as_json: bool, recent: int) -> None:
+    """Summarize the 👍 / 👎 votes given on Telegram: counts, share of 👍, votes per cited unit, and the
+    latest down-voted questions (one vote per user and answer: the last one counts).
+
+    Example usage: resobot feedback --json
+    """
+    from bot.feedback import format_summary, summarize
+    from bot.state import State
+
+    path = Settings().state_path
+    rows: list[dict[str, object]] = []
+    if path.exists():  # no file yet: no votes, and nothing to create
+        state = State(path)
+        try:
+            rows = state.feedback()
+        finally:
+            state.close()
+    summary = summarize(rows, recent=recent)
+    if as_json:
+        _print_json(summary)
+    else:
+        click.echo(format_summary(summary))
 
 
 @cli.command(name="eval")

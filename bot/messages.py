@@ -79,6 +79,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, something went wrong. Please try again in a moment.",
     },
     "vote_thanks": {"fr": "Merci pour votre avis !", "en": "Thanks for your feedback!"},
+    "slow_down": {
+        "fr": "Vous posez beaucoup de questions : au plus {n} par minute. Attendez un peu, puis réessayez.",
+        "en": "You are asking a lot of questions: at most {n} a minute. Please wait a moment and try again.",
+    },
+    "not_allowed": {
+        "fr": "Désolé, ce bot est réservé à certains utilisateurs : je ne peux pas vous répondre.",
+        "en": "Sorry, this bot is restricted to certain users: I cannot answer you.",
+    },
 }
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_CORPUS = (
     Path(__file__).resolve().parent.parent
@@ -50,6 +50,32 @@ class Settings(BaseSettings):
     resobot_state_path: Path | None = Field(
         default=None, description="SQLite file for chat history and feedback (default: in the data dir)."
     )
+    telegram_webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL that Telegram posts updates to (webhook mode)."
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="Token Telegram sends with every webhook request (1-256 of A-Za-z0-9_-)."
+    )
+    telegram_webhook_listen: str = Field(default="0.0.0.0", description="Address the webhook server binds.")
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535, description="Port it listens on.")
+    rate_limit_per_minute: int = Field(
+        default=10, ge=0, description="Questions a user may ask a minute; 0 = off."
+    )
+    allowed_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), description="Telegram user or chat ids allowed to use the bot; empty = everyone."
+    )
+
+    @field_validator("allowed_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """ALLOWED_IDS="12345, -1001234" (commas, semicolons or spaces) → {12345, -1001234}."""
+        if isinstance(value, str):
+            parts = value.replace(";", ",").replace(",", " ").split()
+            bad = [p for p in parts if not p.lstrip("-").isdigit()]
+            if bad:
+                raise ValueError(f"ALLOWED_IDS must be Telegram user or chat ids (integers), not {bad[0]!r}")
+            return frozenset(int(p) for p in parts)
+        return value
 
     @property
     def use_server(self) -> bool:

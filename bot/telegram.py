@@ -1,6 +1,10 @@
 """resobot on Telegram: flat handlers that do the Telegram I/O and call the shared pipeline.
 
-Example usage: TELEGRAM_BOT_TOKEN=123456:ABC… resobot telegram
+Example usage: TELEGRAM_BOT_TOKEN=123456:ABC… resobot telegram [--webhook-url https://…]
+
+Around the handlers: the allow-list and question limit (bot/access.py), retries of Bot API calls
+(bot/flood.py), chats served concurrently but each in order (bot/updates.py), webhook settings
+(bot/webhook.py), the index check at start (bot/startup.py), secrets kept out of logs (bot/redact.py).
 """
 
 from __future__ import annotations
@@ -10,34 +14,34 @@ import html
 import logging
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
-from telegram import (
-    BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    MessageEntity,
-    Update,
-)
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import Forbidden
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
+from bot.access import QuestionLimit, addressed_text, guard, user_language
 from bot.answer import Answer
+from bot.flood import RetryingRateLimiter
 from bot.labels import cite, kind_name
 from bot.language import Lang
 from bot.messages import say
 from bot.pipeline import BadQuestion, Pipeline
+from bot.redact import hide_in_logs
 from bot.render import render_telegram, unit_html
 from bot.settings import Settings
+from bot.startup import open_pipeline
 from bot.state import State
+from bot.updates import ChatOrderedProcessor
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +76,6 @@ def check_token(settings: Settings) -> str:
             "(as given by @BotFather), e.g. 123456789:AAH…"
         )
     return token
-
-
-def user_language(update: Update) -> Lang:
-    user = update.effective_user
-    return "en" if user and (user.language_code or "").lower().startswith("en") else "fr"
 
 
 def source_id(argument: str) -> str | None:
@@ -114,21 +113,6 @@ def _pipeline(context: ContextTypes.DEFAULT_TYPE) -> Pipeline:
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> State:
     return context.bot_data["state"]
-
-
-def _addressed_text(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    """The question in a message meant for us; None in a group where we are not mentioned or replied to."""
-    text = message.text or ""
-    if message.chat.type == ChatType.PRIVATE:
-        return text
-    replied = message.reply_to_message
-    if replied and replied.from_user and replied.from_user.id == context.bot.id:
-        return text
-    ours = f"@{context.bot.username}".lower()
-    mentions = [m for m in message.parse_entities([MessageEntity.MENTION]).values() if m.lower() == ours]
-    if not mentions:
-        return None
-    return re.sub(re.escape(ours), " ", text, flags=re.I).strip()
 
 
 async def _send_unit(message: Message, context: ContextTypes.DEFAULT_TYPE, unit_id: str, lang: Lang) -> None:
@@ -186,16 +170,22 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answers a text message from the resolution, with a button per cited unit and 👍/👎."""
     message = update.effective_message
-    text = _addressed_text(message, context)
+    text = addressed_text(message, context)
     if text is None:  # a group conversation that is not for us
         return
     chat_id = message.chat_id
+    limit: QuestionLimit = context.bot_data["limit"]
+    if not limit.allow(update.effective_user.id if update.effective_user else chat_id):
+        await message.reply_text(say("slow_down", user_language(update), n=limit.per_minute))
+        return
     state = _state(context)
     history = state.history(chat_id)
     await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     try:
-        # The pipeline is synchronous and CPU-bound: run it off the event loop.
-        answer = await asyncio.to_thread(_pipeline(context).ask, text, history)
+        # The pipeline is synchronous and CPU-bound: run it off the event loop, one question at a time in
+        # its own thread (other chats' Bot API calls go on meanwhile; nothing asks it to be thread-safe).
+        loop = asyncio.get_running_loop()
+        answer = await loop.run_in_executor(context.bot_data["worker"], _pipeline(context).ask, text, history)
     except BadQuestion as exc:
         await message.reply_text(exc.message)
         return
@@ -236,6 +226,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the error and tells the user that something went wrong."""
     logger.error("Exception while handling an update:", exc_info=context.error)
+    if isinstance(context.error, Forbidden):  # blocked by the user, or removed from the group
+        return
     if isinstance(update, Update) and update.effective_chat:
         await context.bot.send_message(update.effective_chat.id, say("error", user_language(update)))
 
@@ -249,26 +241,36 @@ async def post_init(application: Application) -> None:
 
 
 async def post_shutdown(application: Application) -> None:
+    application.bot_data["worker"].shutdown()
     application.bot_data["state"].close()
 
 
 def build_application(settings: Settings, pipeline: Pipeline | None = None) -> Application:
-    """The bot, wired and ready to poll; the token is checked first (TokenError), before any network call."""
+    """The bot, wired and ready to poll or serve a webhook; the token is checked first (TokenError), before
+    any network call. Without `pipeline`, the index is opened (built, or rebuilt if corrupt: StoreError)."""
     token = check_token(settings)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # every request URL carries the token
+    hide_in_logs(token)  # PTB logs its URLs (with the token) at DEBUG
+    hide_in_logs(token.split(":", 1)[1])
+    for name in ("httpx", "httpcore"):  # every request URL carries the token: do not even log them
+        logging.getLogger(name).setLevel(logging.WARNING)
     builder = (
         Application.builder()
         .token(token)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(RetryingRateLimiter(max_retries=3))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .concurrent_updates(ChatOrderedProcessor())
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
     application = builder.build()
-    application.bot_data["pipeline"] = pipeline or Pipeline(settings)
+    application.bot_data["pipeline"] = pipeline or open_pipeline(settings)
     application.bot_data["state"] = State(settings.state_path)
+    application.bot_data["worker"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
+    application.bot_data["allowed_ids"] = settings.allowed_ids
+    application.bot_data["limit"] = QuestionLimit(settings.rate_limit_per_minute)
 
+    application.add_handler(TypeHandler(Update, guard), group=-1)  # the allow-list, before any handler
     application.add_handler(CommandHandler(["start", "help"], start, filters=_NEW))
     application.add_handler(CommandHandler("source", source, filters=_NEW))
     application.add_handler(CommandHandler("reset", reset, filters=_NEW))

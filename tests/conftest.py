@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,39 @@ def settings(built_index_dir: Path, data_dir: Path) -> Settings:
     """Settings whose data dir (also `RESOBOT_DATA_DIR`) is a private copy of the session's built index."""
     shutil.copytree(built_index_dir, data_dir)
     return Settings(resobot_data_dir=data_dir)
+
+
+# ---------------------------------------------------------------- Telegram: the real PTB over a fake Bot API
+
+
+@pytest.fixture(scope="module")
+def pipeline(built_index_dir: Path):
+    from bot.pipeline import Pipeline
+
+    return Pipeline(Settings(resobot_data_dir=built_index_dir))
+
+
+@pytest.fixture
+def server() -> Iterator:
+    """A fake Bot API server (tests/botapi_server.py) for the test token."""
+    from tests.botapi_server import BotApiServer
+    from tests.telegram_helpers import TOKEN
+
+    with BotApiServer(token=TOKEN) as srv:
+        yield srv
+
+
+@pytest.fixture
+def bot_settings(server, data_dir: Path) -> Settings:
+    from tests.telegram_helpers import TOKEN
+
+    return Settings(resobot_data_dir=data_dir, telegram_bot_token=TOKEN, telegram_base_url=server.base_url)
+
+
+@pytest.fixture
+async def app(bot_settings: Settings, pipeline) -> AsyncIterator:
+    """The bot polling the fake server, with the shared pipeline."""
+    from tests.telegram_helpers import running
+
+    async with running(bot_settings, pipeline) as application:
+        yield application

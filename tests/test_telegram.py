@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from pathlib import Path
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -16,68 +14,11 @@ from bot.answer import Answer, Quote
 from bot.pipeline import Pipeline
 from bot.render import TELEGRAM_LIMIT, render_telegram, unit_html
 from bot.settings import Settings
-from bot.state import State
 from bot.telegram import TokenError, build_application, source_id
-from tests.botapi_server import BotApiServer, BotMessage
+from tests.botapi_server import BotApiServer
+from tests.telegram_helpers import BOKAYEV_FR, CHAT, GROUP, TOKEN, WAIT, ask, feedback, running
 
-TOKEN = "123456789:AAHresobot-TEST_token-0123456789abcdef"
-CHAT = 4242
-GROUP = -1001234
-WAIT = 20.0
-BOKAYEV_FR = "Qui est Maks Bokayev ?"
 FOLLOW_UP = "Et à combien d'années a-t-il été condamné ?"
-
-
-@pytest.fixture(scope="module")
-def pipeline(built_index_dir: Path) -> Pipeline:
-    return Pipeline(Settings(resobot_data_dir=built_index_dir))
-
-
-@pytest.fixture
-def server() -> Iterator[BotApiServer]:
-    with BotApiServer(token=TOKEN) as srv:
-        yield srv
-
-
-@pytest.fixture
-def bot_settings(server: BotApiServer, data_dir: Path) -> Settings:
-    return Settings(resobot_data_dir=data_dir, telegram_bot_token=TOKEN, telegram_base_url=server.base_url)
-
-
-@asynccontextmanager
-async def running(settings: Settings, pipeline: object) -> AsyncIterator[Application]:
-    """The application as `run_polling` runs it: post_init, polling, then shutdown and post_shutdown."""
-    application = build_application(settings, pipeline)  # type: ignore[arg-type]
-    async with application:
-        await application.post_init(application)  # type: ignore[misc]
-        await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
-    await application.post_shutdown(application)  # type: ignore[misc]
-
-
-@pytest.fixture
-async def app(bot_settings: Settings, pipeline: Pipeline) -> AsyncIterator[Application]:
-    async with running(bot_settings, pipeline) as application:
-        yield application
-
-
-def feedback(settings: Settings) -> list[dict[str, object]]:
-    state = State(settings.state_path)
-    try:
-        return state.feedback()
-    finally:
-        state.close()
-
-
-async def ask(server: BotApiServer, text: str, chat_id: int = CHAT, count: int = 1, **kw: object
-              ) -> list[BotMessage]:
-    sent = server.send_text(chat_id, text, **kw)  # type: ignore[arg-type]
-    return await server.wait_for_messages(chat_id, count, after_message_id=sent["message_id"], timeout=WAIT)
 
 
 async def test_french_question_is_answered_with_citations_and_buttons(server: BotApiServer, app: Application
@@ -267,12 +208,31 @@ async def test_history_survives_a_restart(server: BotApiServer, bot_settings: Se
     assert reply.buttons[0]["callback_data"] == f"u:fr:{pipeline.ask(FOLLOW_UP, [BOKAYEV_FR]).citations[0]}"
 
 
-async def test_ten_chats_at_once_are_all_answered(server: BotApiServer, app: Application) -> None:
-    chats = range(1, 11)
+async def test_thirty_chats_at_once_are_all_answered(server: BotApiServer, app: Application) -> None:
+    chats = range(1, 31)
     for chat in chats:
         server.send_text(chat, BOKAYEV_FR)
-    replies = await asyncio.gather(*(server.wait_for_messages(c, 1, timeout=WAIT * 2) for c in chats))
+    replies = await asyncio.gather(*(server.wait_for_messages(c, 1, timeout=WAIT * 4) for c in chats))
     assert all(len(r) == 1 and "(§ 4)" in r[0].text for r in replies)
+
+
+async def test_a_slow_answer_holds_up_its_own_chat_only(server: BotApiServer, bot_settings: Settings,
+                                                       pipeline: Pipeline) -> None:
+    release = threading.Event()
+
+    def slow(text: str, history: list[str]) -> Answer:
+        release.wait(WAIT)
+        return pipeline.ask(text, history)
+
+    async with running(bot_settings, SimpleNamespace(index=pipeline.index, ask=slow)):
+        server.send_text(CHAT, BOKAYEV_FR)
+        server.send_text(CHAT, "/help")  # must come after the answer, not overtake it
+        (other,) = await ask(server, "/source 6", CHAT + 1)  # another chat is served meanwhile
+        assert server.messages(CHAT) == []
+        release.set()
+        answer, help_ = await server.wait_for_messages(CHAT, 2, timeout=WAIT)
+    assert other.text.startswith("Para. 6")
+    assert "(§ 4)" in answer.text and help_.text.startswith("I answer")
 
 
 @pytest.mark.parametrize(("language_code", "start"), [("fr", "Je réponds"), ("en", "I answer"),
