@@ -16,13 +16,24 @@ from bot.settings import Settings
 
 
 @cache
-def _pipeline() -> Pipeline:
+def _pipeline(llm: bool = False) -> Pipeline:
+    """The shared pipeline; with `llm`, answers come from the configured chat model (LLM_MODEL)."""
+    from bot.llm import LLMError, make_chat_model
     from bot.startup import StoreError, open_pipeline
 
+    settings = Settings()
     try:
-        return open_pipeline(Settings())
-    except StoreError as exc:
+        model = make_chat_model(settings) if llm else None
+        if llm and model is None:
+            raise click.UsageError("--llm needs LLM_MODEL (e.g. openai:qwen2.5) and maybe LLM_BASE_URL")
+        return open_pipeline(settings, llm=model)
+    except (StoreError, LLMError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+_llm_option = click.option(
+    "--llm", is_flag=True, envvar="RESOBOT_LLM", help="Generate answers with LLM_MODEL (verified citations)."
+)
 
 
 def _print_json(data: object) -> None:
@@ -103,14 +114,15 @@ def search(question: str, k: int, as_json: bool) -> None:
 @click.argument("question")
 @click.option("--history", multiple=True, help="An earlier user message of the conversation (oldest first).")
 @click.option("--json", "as_json", is_flag=True, help="Print {answer, language, citations, refused}.")
-def ask(question: str, history: Sequence[str], as_json: bool) -> None:
+@_llm_option
+def ask(question: str, history: Sequence[str], as_json: bool, llm: bool) -> None:
     """Answer QUESTION from the resolution, with citations.
 
     Example usage: resobot ask "Que dit la résolution sur les syndicats ?"
     """
     from bot.render import render_terminal
 
-    pipeline = _pipeline()
+    pipeline = _pipeline(llm)
     try:
         answer = pipeline.ask(question, list(history))
     except BadQuestion as exc:
@@ -122,14 +134,15 @@ def ask(question: str, history: Sequence[str], as_json: bool) -> None:
 
 
 @cli.command()
-def chat() -> None:
+@_llm_option
+def chat(llm: bool) -> None:
     """Talk with resobot in the terminal; follow-up questions use the conversation. Ctrl-D to quit.
 
     Example usage: resobot chat
     """
     from bot.render import render_terminal
 
-    pipeline = _pipeline()
+    pipeline = _pipeline(llm)
     history: list[str] = []
     click.echo("resobot — posez vos questions / ask your questions (Ctrl-D pour quitter / to quit)")
     while True:
@@ -161,6 +174,7 @@ def telegram(webhook_url: str | None) -> None:
 
     Example usage: TELEGRAM_BOT_TOKEN=123456789:AAH… resobot telegram
     """
+    from bot.llm import LLMError
     from bot.redact import hide_in_logs
     from bot.startup import StoreError
     from bot.telegram import TokenError, build_application
@@ -170,7 +184,7 @@ def telegram(webhook_url: str | None) -> None:
     try:
         webhook = webhook_config(settings, webhook_url) if webhook_url else None
         application = build_application(settings)
-    except (TokenError, WebhookError, StoreError) as exc:
+    except (TokenError, WebhookError, StoreError, LLMError) as exc:
         raise click.ClickException(str(exc)) from exc
     if webhook is None:
         application.run_polling()
@@ -211,7 +225,8 @@ def feedback(as_json: bool, recent: int) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--details", is_flag=True, help="Also list every question with its rank and citations.")
-def evaluate(path: Path, as_json: bool, details: bool) -> None:
+@_llm_option
+def evaluate(path: Path, as_json: bool, details: bool, llm: bool) -> None:
     """Measure retrieval and answers over a JSONL file of questions with gold unit ids.
 
     Example usage: resobot eval ../shared/corpus/dev-questions.jsonl
@@ -219,7 +234,7 @@ def evaluate(path: Path, as_json: bool, details: bool) -> None:
     from bot.evaluate import evaluate_file, format_report
 
     try:
-        report = evaluate_file(_pipeline(), path)
+        report = evaluate_file(_pipeline(llm), path)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -7,7 +7,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from langchain_core.language_models import BaseChatModel
+
 from bot.answer import Answer, OfflineAnswerer
+from bot.generate import GenerativeAnswerer, rewrite_followup
 from bot.language import DEFAULT_LANGUAGE, Lang, detect_language
 from bot.messages import say
 from bot.retrieve import Retrieval, Retriever
@@ -52,13 +55,18 @@ def clean_question(raw: str, max_chars: int, history: Sequence[str] = ()) -> Que
 
 
 class Pipeline:
-    """Built once (loads the index, builds the lexical index); `ask` and `search` are then cheap."""
+    """Built once (loads the index, builds the lexical index); `ask` and `search` are then cheap.
+    With a chat model, answers are generated and verified (bot/generate.py); without, quoted offline."""
 
-    def __init__(self, settings: Settings, index: Index | None = None) -> None:
+    def __init__(
+        self, settings: Settings, index: Index | None = None, llm: BaseChatModel | None = None
+    ) -> None:
         self.settings = settings
         self.index = index or open_index(settings)
         self.retriever = Retriever(self.index, settings)
         self.answerer = OfflineAnswerer(self.index, settings)
+        self.llm = llm
+        self.generator = GenerativeAnswerer(llm, self.answerer) if llm is not None else None
 
     def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
         q = clean_question(question, self.settings.max_question_chars, history)
@@ -70,8 +78,14 @@ class Pipeline:
         q = clean_question(question, self.settings.max_question_chars, history)
         if not q.has_words:
             return Answer(say("no_words", q.language), q.language, [], refused=True)
-        retrieval = self.retriever.search(q.text, history)
-        answer = self.answerer.answer(retrieval, q.language)
+        if self.generator is None:
+            answer = self.answerer.answer(self.retriever.search(q.text, history), q.language)
+        else:
+            # The model first makes a follow-up standalone; if it cannot, the conversation is searched.
+            standalone = rewrite_followup(self.llm, q.text, history)
+            rewritten = standalone != q.text
+            retrieval = self.retriever.search(standalone, [] if rewritten else history)
+            answer = self.generator.answer(retrieval, q.language, () if rewritten else history)
         if q.truncated:
             note = say("truncated", q.language, n=self.settings.max_question_chars)
             answer = replace(answer, text=f"{note}\n\n{answer.text}", note=note)

@@ -42,6 +42,14 @@ class Settings(BaseSettings):
         description="Out-of-scope gate: refuse when the best sentence is not this much closer to the "
         "question than off-topic reference sentences are (calibrated by benchmarks/calibrate_refusal.py).",
     )
+    llm_model: str = Field(
+        default="", description='LangChain "provider:model", e.g. "openai:qwen2.5"; empty: offline answers.'
+    )
+    llm_base_url: str | None = Field(
+        default=None, description='An OpenAI-compatible server, e.g. "http://127.0.0.1:8080/v1".'
+    )
+    llm_api_key: SecretStr | None = Field(default=None, description="The model server's API key, if any.")
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds before a model call is abandoned.")
     max_question_chars: int = Field(default=1000, ge=10, description="Longer questions are cut.")
     telegram_bot_token: SecretStr | None = Field(default=None, description="The token BotFather gave.")
     telegram_base_url: str | None = Field(

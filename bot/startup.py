@@ -7,6 +7,8 @@ import logging
 import time
 from pathlib import Path
 
+from langchain_core.language_models import BaseChatModel
+
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from index.parse import ParseError
@@ -37,10 +39,10 @@ def move_aside(path: Path) -> Path:
     return target
 
 
-def open_pipeline(settings: Settings) -> Pipeline:
+def open_pipeline(settings: Settings, llm: BaseChatModel | None = None) -> Pipeline:
     """The pipeline over a checked index: built if missing or outdated, rebuilt once if corrupt."""
     try:
-        return Pipeline(settings)
+        return Pipeline(settings, llm=llm)
     except (FileNotFoundError, ParseError):
         raise  # the corpus is missing or malformed: not the store's fault, and the message says so
     except Exception as exc:
@@ -57,7 +59,7 @@ def open_pipeline(settings: Settings) -> Pipeline:
         aside = move_aside(store)
         logger.warning("moved the broken index to %s; rebuilding it in %s", aside, store)
     try:
-        return Pipeline(settings)
+        return Pipeline(settings, llm=llm)
     except Exception as exc:
         raise StoreError(
             f"the index in {store} was broken and could not be rebuilt ({exc}); the broken copy is kept in "

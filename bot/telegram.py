@@ -17,7 +17,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatAction, ChatType
+from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import (
     Application,
@@ -31,9 +31,11 @@ from telegram.ext import (
 
 from bot.access import QuestionLimit, addressed_text, guard, user_language
 from bot.answer import Answer
+from bot.chat_action import keep_typing
 from bot.flood import RetryingRateLimiter
 from bot.labels import cite, kind_name
 from bot.language import Lang
+from bot.llm import make_chat_model
 from bot.messages import say
 from bot.pipeline import BadQuestion, Pipeline
 from bot.redact import hide_in_logs
@@ -180,12 +182,13 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     state = _state(context)
     history = state.history(chat_id)
-    await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     try:
         # The pipeline is synchronous and CPU-bound: run it off the event loop, one question at a time in
         # its own thread (other chats' Bot API calls go on meanwhile; nothing asks it to be thread-safe).
         loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(context.bot_data["worker"], _pipeline(context).ask, text, history)
+        async with keep_typing(context.bot, chat_id):
+            ask = _pipeline(context).ask
+            answer = await loop.run_in_executor(context.bot_data["worker"], ask, text, history)
     except BadQuestion as exc:
         await message.reply_text(exc.message)
         return
@@ -264,7 +267,7 @@ def build_application(settings: Settings, pipeline: Pipeline | None = None) -> A
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
     application = builder.build()
-    application.bot_data["pipeline"] = pipeline or open_pipeline(settings)
+    application.bot_data["pipeline"] = pipeline or open_pipeline(settings, llm=make_chat_model(settings))
     application.bot_data["state"] = State(settings.state_path)
     application.bot_data["worker"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
     application.bot_data["allowed_ids"] = settings.allowed_ids

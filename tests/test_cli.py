@@ -128,3 +128,8 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = re.findall(r"```bash\n(.+?)\n```", readme)
     assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_llm_flag_without_a_model_is_a_usage_error(run) -> None:
+    result = run("ask", "--llm", "Qui est Maks Bokayev ?")
+    assert result.exit_code == 2 and "LLM_MODEL" in result.output

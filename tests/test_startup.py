@@ -27,7 +27,7 @@ def test_corrupt_store_is_moved_aside_and_rebuilt(settings: Settings, caplog: py
 
 def test_store_that_cannot_be_rebuilt_is_a_clear_error(settings: Settings, monkeypatch: pytest.MonkeyPatch
                                                        ) -> None:
-    def broken(_: Settings) -> None:
+    def broken(_: Settings, **__: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(startup, "Pipeline", broken)

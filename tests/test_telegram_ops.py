@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -95,3 +96,15 @@ def test_hidden_secrets_are_masked_in_messages_and_tracebacks(caplog: pytest.Log
     assert secret not in caplog.text
     assert "request to /bot1:<redacted>/getMe failed" in caplog.text
     assert "cannot reach https://api.telegram.org/bot1:<redacted>/getMe" in caplog.text
+
+
+async def test_typing_stays_on_while_a_slow_model_works(server: BotApiServer, bot_settings: Settings,
+                                                       pipeline: Pipeline) -> None:
+    def slow(text: str, history: list[str]) -> Answer:
+        time.sleep(9)  # a language model on a small CPU
+        return pipeline.ask(text, history)
+
+    async with running(bot_settings, SimpleNamespace(index=pipeline.index, ask=slow)):
+        (reply,) = await ask(server, BOKAYEV_FR)
+    assert "(§ 4)" in reply.text or "considérant D" in reply.text
+    assert server.chat_actions(CHAT).count("typing") >= 3  # at 0 s, 4 s and 8 s

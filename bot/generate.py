@@ -1,0 +1,211 @@
+"""Generative answers (LLM mode): the model writes JSON claims from the best units, every claim is
+verified against the unit it cites (bot/verify.py), and anything short of a verified answer falls back to
+the offline answer, which also gates out-of-scope questions before the model is called."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.output_parsers import StrOutputParser
+
+from bot.answer import Answer, OfflineAnswerer
+from bot.language import Lang
+from bot.lexical import tokens
+from bot.llm import json_model
+from bot.prompts import load_prompt, prompt_text
+from bot.retrieve import Retrieval
+from bot.verify import Claim, Evidence, compose, leaks_prompt, markers, verify_claims
+from index.embeddings import E5Embeddings
+from index.models import Unit
+from index.sentences import split_sentences
+
+logger = logging.getLogger(__name__)
+
+GENERATION_UNITS = 3  # at most this many units are given to the model (prompt time grows with them)
+# A unit is given only if its fused retrieval score is this close to the best one's: a small model
+# happily answers from any unit it is shown, relevant or not.
+UNIT_SCORE_RATIO = 0.85
+LANGUAGE_NAMES: dict[Lang, str] = {"fr": "French", "en": "English"}
+# To be moved into bot/messages.py.
+NOTES: dict[str, dict[Lang, str]] = {
+    "unreachable": {
+        "fr": "(Le modèle de langue n'a pas pu être joint : voici la réponse tirée directement du texte.)",
+        "en": "(The language model could not be reached: here is the answer quoted from the text.)",
+    },
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«“\"])")
+
+
+def format_units(units: Sequence[Unit]) -> str:
+    """The units as the prompt shows them: each in its own tag, named by its language-neutral id."""
+    return "\n".join(f'<unit id="{u.id}">\n{u.text}\n</unit>' for u in units)
+
+
+def fence(text: str) -> str:
+    """User text made unable to close the tag it is fenced in."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def message_text(message: BaseMessage | str) -> str:
+    if isinstance(message, str):
+        return message
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return "".join(b if isinstance(b, str) else str(b.get("text", "")) for b in content)
+
+
+def _claim(item: object) -> Claim | None:
+    """One JSON claim, tolerant of the shapes small models produce ("unit": "paragraph-6", "citations")."""
+    if isinstance(item, str):
+        text, ids = markers(item)
+        return Claim(text, tuple(ids))
+    if not isinstance(item, dict):
+        return None
+    texts = [item[k] for k in ("text", "claim", "answer", "statement") if isinstance(item.get(k), str)]
+    text = texts[0] if texts else ""
+    ids: list[str] = []
+    for key in ("units", "unit", "ids", "id", "citations", "sources", "source"):
+        value = item.get(key)
+        ids += [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
+    text, inline = markers(text)
+    ids = [i.strip().strip("[]()") for i in ids + inline]
+    return Claim(text, tuple(ids)) if text else None
+
+
+def parse_output(raw: str) -> tuple[bool, list[Claim]]:
+    """(refused, claims) from the model's reply: the JSON object if there is one, else the plain text
+    cut into sentences, each citing the unit ids written in it. Only {"refused": true} is a refusal."""
+    start, end = raw.find("{"), raw.rfind("}")
+    if start != -1 and end > start:
+        try:
+            data = json.loads(raw[start : end + 1])
+        except json.JSONDecodeError:
+            data = None
+        if isinstance(data, dict):
+            items = data.get("claims") or data.get("answer") or []
+            items = [items] if isinstance(items, str | dict) else items
+            claims = [c for c in map(_claim, items if isinstance(items, list) else []) if c]
+            return data.get("refused") is True and not claims, claims
+    claims = [_claim(s) for s in _SENTENCE_END.split(raw.strip()) if s.strip()]
+    return False, [c for c in claims if c]
+
+
+def with_note(answer: Answer, note: str) -> Answer:
+    return replace(answer, text=f"{note}\n\n{answer.text}", note=note)
+
+
+class GenerativeAnswerer:
+    """Answers with a chat model, from the offline answerer's evidence and with its answer as fallback."""
+
+    def __init__(
+        self,
+        model: BaseChatModel,
+        offline: OfflineAnswerer,
+        embeddings: E5Embeddings | None = None,
+        max_units: int = GENERATION_UNITS,
+    ) -> None:
+        self.model = model
+        self.offline = offline
+        self.embeddings = embeddings or offline.index.embeddings
+        self.max_units = max_units
+        self.chain = (load_prompt("answer") | json_model(model)).with_config(run_name="GenerateClaims")
+        self._system = prompt_text("answer")[0]
+        self._evidence: dict[str, Evidence] = {}
+
+    def evidence(self, unit: Unit) -> Evidence:
+        if unit.id not in self._evidence:
+            sentences = tuple(split_sentences(unit.text))
+            vectors = self.embeddings.passages(list(sentences))
+            self._evidence[unit.id] = Evidence(unit.id, unit.text, sentences, vectors)
+        return self._evidence[unit.id]
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.embeddings.query(t) for t in texts]) if texts else np.zeros((0, 384))
+
+    def _on_topic(self, text: str) -> bool:
+        return self.offline.in_scope_margin(text) >= self.offline.settings.refusal_margin
+
+    def answer(self, retrieval: Retrieval, language: Lang, history: Sequence[str] = ()) -> Answer:
+        """A verified generative answer, or the offline one. `history`: the earlier questions, to pass
+        only when the question could not be rewritten into a standalone one (rewrite_followup)."""
+        offline = self.offline.answer(retrieval, language)
+        if offline.refused:  # out of scope, or a unit that does not exist: the model is not asked
+            return offline
+        top = retrieval.hits[0].score
+        hits = retrieval.hits[: self.max_units]
+        units = [h.unit for h in hits if h.referenced or h.score >= UNIT_SCORE_RATIO * top]
+        # Without a standalone rewrite, the earlier questions go with the question (fenced alike).
+        earlier = [f"(earlier question: {h})" for h in history[-2:]]
+        inputs = {
+            "units": format_units(units),
+            "question": fence("\n".join([*earlier, retrieval.question])),
+            "language": LANGUAGE_NAMES[language],
+        }
+        try:
+            raw = message_text(self.chain.invoke(inputs))
+        except Exception as e:  # timeout, connection refused, server error: the user still gets an answer
+            logger.warning("language model not reachable (%s: %s); offline answer", type(e).__name__, e)
+            return with_note(offline, NOTES["unreachable"][language])
+        logger.debug("model output: %s", raw)
+        refused, claims = parse_output(raw)
+        if refused:
+            logger.info("model refused although retrieval found evidence; offline answer")
+            return offline
+        verdict = verify_claims(claims, [self.evidence(u) for u in units], self._embed, self._on_topic)
+        for claim, reason in verdict.dropped:
+            logger.info("claim dropped (%s): %r %s", reason, claim.text[:100], list(claim.units))
+        if not verdict.kept:
+            logger.info("no supported claim in the model's answer; offline answer")
+            return offline
+        text, citations = compose(verdict.kept, language)
+        if leaks_prompt(text, self._system):
+            logger.warning("model output repeats its prompt; offline answer")
+            return offline
+        return Answer(text, language, citations, refused=False)
+
+
+def clean_rewrite(raw: str) -> str:
+    """The first line of a rewrite, without a "Standalone question:" prefix or wrapping quotes."""
+    line = next((s.strip() for s in raw.strip().splitlines() if s.strip()), "")
+    line = re.sub(r"^(standalone question|question( autonome)?)\s*:\s*", "", line, flags=re.I)
+    return line.strip().strip("\"'«»“”‹› ").strip()
+
+
+def adds_context(rewritten: str, question: str, history: Sequence[str]) -> bool:
+    """True if the rewrite brought in a content word of the conversation that the question lacked (a
+    name, a topic): a rewrite that only rephrases "what is he accused of?" would lose the thread."""
+    new = (set(tokens(rewritten)) | set(tokens(rewritten, "english"))) - set(tokens(question))
+    context = {t for h in history for t in [*tokens(h), *tokens(h, "english")]}
+    return bool(new & context) or not (context - set(tokens(question)))
+
+
+def rewrite_followup(model: BaseChatModel, question: str, history: Sequence[str]) -> str:
+    """The question made standalone from the conversation (earlier user messages, oldest first), or the
+    question itself when there is no history or the model fails or answers with something else."""
+    history = [h for h in history if h.strip()]
+    if not history:
+        return question
+    chain = (load_prompt("rewrite") | model | StrOutputParser()).with_config(run_name="RewriteFollowup")
+    inputs = {"history": "\n".join(f"- {fence(h)}" for h in history[-4:]), "question": fence(question)}
+    try:
+        rewritten = clean_rewrite(chain.invoke(inputs))
+    except Exception as e:
+        logger.warning("follow-up rewrite failed (%s: %s); searching with the history", type(e).__name__, e)
+        return question
+    too_long = len(rewritten) > 2 * len(question) + 200
+    if not rewritten or too_long or leaks_prompt(rewritten, prompt_text("rewrite")[0]):
+        logger.info("follow-up rewrite rejected: %r", rewritten[:200])
+        return question
+    if not adds_context(rewritten, question, history):
+        logger.info("follow-up rewrite rejected: %r", rewritten[:200])
+        return question
+    logger.info("follow-up rewritten: %r → %r", question, rewritten)
+    return rewritten
