@@ -168,7 +168,8 @@ def telegram(webhook_url: str | None) -> None:
     """Run the Telegram bot until Ctrl-C: long polling, or a webhook with --webhook-url.
 
     Needs TELEGRAM_BOT_TOKEN (from @BotFather); TELEGRAM_BASE_URL points it at another Bot API server,
-    RESOBOT_STATE_PATH moves its chat history and feedback file. A webhook also needs
+    RESOBOT_STATE_PATH moves its chat history and feedback file (RESOBOT_STATE_URL=postgresql://… shares
+    them between several bot processes). A webhook also needs
     TELEGRAM_WEBHOOK_SECRET, and listens on TELEGRAM_WEBHOOK_LISTEN:TELEGRAM_WEBHOOK_PORT (0.0.0.0:8443)
     behind a reverse proxy that ends TLS. The index is checked (built, or rebuilt if corrupt) first.
 
@@ -177,6 +178,7 @@ def telegram(webhook_url: str | None) -> None:
     from bot.llm import LLMError
     from bot.redact import hide_in_logs
     from bot.startup import StoreError
+    from bot.state import StateError
     from bot.telegram import TokenError, build_application
     from bot.webhook import WebhookError, webhook_config
 
@@ -184,7 +186,7 @@ def telegram(webhook_url: str | None) -> None:
     try:
         webhook = webhook_config(settings, webhook_url) if webhook_url else None
         application = build_application(settings)
-    except (TokenError, WebhookError, StoreError, LLMError) as exc:
+    except (TokenError, WebhookError, StoreError, StateError, LLMError) as exc:
         raise click.ClickException(str(exc)) from exc
     if webhook is None:
         application.run_polling()
@@ -204,12 +206,16 @@ def feedback(as_json: bool, recent: int) -> None:
     Example usage: resobot feedback --json
     """
     from bot.feedback import format_summary, summarize
-    from bot.state import State
+    from bot.state import StateError, open_state, sqlite_path
 
-    path = Settings().state_path
+    url = Settings().state_url
     rows: list[dict[str, object]] = []
-    if path.exists():  # no file yet: no votes, and nothing to create
-        state = State(path)
+    path = sqlite_path(url)
+    if path is None or path.exists():  # no SQLite file yet: no votes, and nothing to create
+        try:
+            state = open_state(url)
+        except StateError as exc:
+            raise click.ClickException(str(exc)) from exc
         try:
             rows = state.feedback()
         finally:
@@ -219,6 +225,27 @@ def feedback(as_json: bool, recent: int) -> None:
         _print_json(summary)
     else:
         click.echo(format_summary(summary))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def health(as_json: bool) -> None:
+    """Check that the bot can answer: the index is in the Chroma store (CHROMA_HOST or the data dir),
+    current and not empty, and the state store (RESOBOT_STATE_URL) answers. Exit code 0 if so, 1 if not;
+    nothing is built or repaired (the Docker image's HEALTHCHECK runs this).
+
+    Example usage: resobot health
+    """
+    from bot.health import check_all
+
+    checks = check_all(Settings())
+    if as_json:
+        _print_json([{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks])
+    else:
+        for c in checks:
+            click.echo(f"{c.name}: {'ok' if c.ok else 'FAILED'}  {c.detail}")
+    if not all(c.ok for c in checks):
+        sys.exit(1)
 
 
 @cli.command(name="eval")

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     resobot_state_path: Path | None = Field(
         default=None, description="SQLite file for chat history and feedback (default: in the data dir)."
     )
+    resobot_state_url: str | None = Field(
+        default=None,
+        description='The state store: "sqlite:///path/state.sqlite3" or "postgresql://user:pass@host/db" '
+        "(shared by several bot processes); default: the SQLite file RESOBOT_STATE_PATH.",
+    )
     telegram_webhook_url: str | None = Field(
         default=None, description="Public HTTPS URL that Telegram posts updates to (webhook mode)."
     )
@@ -92,6 +97,11 @@ class Settings(BaseSettings):
     @property
     def state_path(self) -> Path:
         return self.resobot_state_path or self.resobot_data_dir / "state.sqlite3"
+
+    @property
+    def state_url(self) -> str:
+        """RESOBOT_STATE_URL if set, else the SQLite file (RESOBOT_STATE_PATH or the data dir's)."""
+        return (self.resobot_state_url or "").strip() or f"sqlite:///{self.state_path}"
 
     @cached_property
     def store_dir(self) -> Path:

@@ -1,29 +1,25 @@
 """What the Telegram bot remembers between messages and restarts: each chat's last questions and the
-votes on answers, in one small SQLite file (stdlib sqlite3; one short transaction per call)."""
+votes on answers. One interface, two stores, chosen by a URL (RESOBOT_STATE_URL):
+
+- `sqlite:///path/to/state.sqlite3` (the default, in the data dir): one file, one bot process;
+- `postgresql://user:password@host:5432/db`: shared by several bot processes (replicas behind one webhook).
+
+Example usage: state = open_state(settings.state_url); state.remember(chat_id, "Qui est…"); state.close()
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import sqlite3
-import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 HISTORY_SIZE = 4  # questions of a chat handed to the pipeline for follow-ups
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS history (chat_id INTEGER NOT NULL, ts REAL NOT NULL, question TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS history_chat ON history (chat_id, ts);
-CREATE TABLE IF NOT EXISTS feedback (
-    answer_id TEXT NOT NULL, vote TEXT NOT NULL, question TEXT NOT NULL, citations TEXT NOT NULL,
-    user_hash TEXT NOT NULL, ts REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS answers (
-    answer_id TEXT PRIMARY KEY, question TEXT NOT NULL, citations TEXT NOT NULL, ts REAL NOT NULL
-);
-"""
+
+class StateError(RuntimeError):
+    """The state store URL is unusable, or its driver is missing; the message says what to do."""
 
 
 def user_hash(user_id: int) -> str:
@@ -31,65 +27,64 @@ def user_hash(user_id: int) -> str:
     return hashlib.sha256(str(user_id).encode()).hexdigest()
 
 
-class State:
-    """Chat history and feedback. Safe to call from several threads (one connection, one lock)."""
+class StateStore(Protocol):
+    """Chat history and feedback; every method is one short transaction, safe from several threads."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        with self._lock, self._db:
-            self._db.executescript(_SCHEMA)
+    url: str
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+    def close(self) -> None: ...
+    def ping(self) -> None: ...
+    def history(self, chat_id: int, size: int = HISTORY_SIZE) -> list[str]: ...
+    def remember(self, chat_id: int, question: str, keep: int = HISTORY_SIZE) -> None: ...
+    def forget(self, chat_id: int) -> None: ...
+    def record_answer(self, answer_id: str, question: str, citations: Sequence[str]) -> None: ...
+    def vote(self, answer_id: str, vote: str, user_id: int) -> None: ...
+    def feedback(self) -> list[dict[str, object]]: ...
 
-    def history(self, chat_id: int, size: int = HISTORY_SIZE) -> list[str]:
-        """The chat's last `size` questions, oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT question FROM history WHERE chat_id = ? ORDER BY ts DESC, rowid DESC LIMIT ?",
-                (chat_id, size),
-            ).fetchall()
-        return [q for (q,) in reversed(rows)]
 
-    def remember(self, chat_id: int, question: str, keep: int = HISTORY_SIZE) -> None:
-        """Add a question to the chat's history and drop the older ones."""
-        with self._lock, self._db:
-            self._db.execute("INSERT INTO history VALUES (?, ?, ?)", (chat_id, time.time(), question))
-            self._db.execute(
-                "DELETE FROM history WHERE chat_id = ? AND rowid NOT IN "
-                "(SELECT rowid FROM history WHERE chat_id = ? ORDER BY ts DESC, rowid DESC LIMIT ?)",
-                (chat_id, chat_id, keep),
-            )
+def sqlite_path(url: str) -> Path | None:
+    """The file of a `sqlite:///…` URL (or of a bare path), None for any other store."""
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///") or "state.sqlite3")
+    if "://" not in url:
+        return Path(url)
+    return None
 
-    def forget(self, chat_id: int) -> None:
-        with self._lock, self._db:
-            self._db.execute("DELETE FROM history WHERE chat_id = ?", (chat_id,))
 
-    def record_answer(self, answer_id: str, question: str, citations: Sequence[str]) -> None:
-        """Keep what was asked and cited, so that a later vote on the answer can say what it rated."""
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
-                (answer_id, question, json.dumps(list(citations)), time.time()),
-            )
+def is_postgres(url: str) -> bool:
+    return urlsplit(url).scheme in ("postgresql", "postgres", "postgresql+psycopg")
 
-    def vote(self, answer_id: str, vote: str, user_id: int) -> None:
-        with self._lock, self._db:
-            row = self._db.execute(
-                "SELECT question, citations FROM answers WHERE answer_id = ?", (answer_id,)
-            ).fetchone()
-            question, citations = row or ("", "[]")
-            self._db.execute(
-                "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?)",
-                (answer_id, vote, question, citations, user_hash(user_id), time.time()),
-            )
 
-    def feedback(self) -> list[dict[str, object]]:
-        with self._lock:
-            cursor = self._db.execute("SELECT * FROM feedback ORDER BY ts")
-            names = [c[0] for c in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def open_state(url: str | Path) -> StateStore:
+    """The state store named by `url`: `sqlite:///file` (or a plain path) or `postgresql://…`."""
+    url = str(url)
+    if (path := sqlite_path(url)) is not None:
+        from bot.state_sqlite import SqliteState
+
+        return SqliteState(path)
+    if is_postgres(url):
+        from bot.state_postgres import PostgresState
+
+        return PostgresState(url)
+    raise StateError(
+        f"RESOBOT_STATE_URL must be sqlite:///path/to/state.sqlite3 or postgresql://user:pass@host/db, "
+        f"not {redact_url(url)!r}"
+    )
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for logs and messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username or ''}:***@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def __getattr__(name: str) -> Any:
+    # `State(path)` is the SQLite store, as before the interface existed (imported lazily: no import cycle).
+    if name == "State":
+        from bot.state_sqlite import SqliteState
+
+        return SqliteState
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -42,7 +42,7 @@ from bot.redact import hide_in_logs
 from bot.render import render_telegram, unit_html
 from bot.settings import Settings
 from bot.startup import open_pipeline
-from bot.state import State
+from bot.state import StateStore, open_state
 from bot.updates import ChatOrderedProcessor
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def _pipeline(context: ContextTypes.DEFAULT_TYPE) -> Pipeline:
     return context.bot_data["pipeline"]
 
 
-def _state(context: ContextTypes.DEFAULT_TYPE) -> State:
+def _state(context: ContextTypes.DEFAULT_TYPE) -> StateStore:
     return context.bot_data["state"]
 
 
@@ -268,7 +268,7 @@ def build_application(settings: Settings, pipeline: Pipeline | None = None) -> A
         builder = builder.base_url(settings.telegram_base_url)
     application = builder.build()
     application.bot_data["pipeline"] = pipeline or open_pipeline(settings, llm=make_chat_model(settings))
-    application.bot_data["state"] = State(settings.state_path)
+    application.bot_data["state"] = open_state(settings.state_url)
     application.bot_data["worker"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
     application.bot_data["allowed_ids"] = settings.allowed_ids
     application.bot_data["limit"] = QuestionLimit(settings.rate_limit_per_minute)
