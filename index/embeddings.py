@@ -38,5 +38,14 @@ class E5Embeddings(Embeddings):
             return np.asarray(_model().passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
     def query(self, text: str) -> np.ndarray:
-        with self._lock:
-            return np.asarray(_model().query(text), dtype=np.float32)
+        """The question's vector (read-only). Cached: one question is embedded once, though retrieval,
+        the out-of-scope gate and the choice of sentences all need it."""
+        return _query_vector(text)
+
+
+@lru_cache(maxsize=1024)
+def _query_vector(text: str) -> np.ndarray:
+    with E5Embeddings._lock:
+        vector = np.asarray(_model().query(text), dtype=np.float32)
+    vector.setflags(write=False)
+    return vector

@@ -104,3 +104,19 @@ def test_followup_stays_on_the_person_named_before(
     pipeline: Pipeline, earlier: str, expected: set[str]
 ) -> None:
     assert top(pipeline, "Et à combien d'années a-t-il été condamné ?", [earlier])[0] in expected
+
+
+def test_a_question_is_embedded_once_per_answer(pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.embeddings as embeddings
+
+    embeddings._query_vector.cache_clear()
+    seen: list[str] = []
+    model = embeddings._model()
+    monkeypatch.setattr(
+        embeddings,
+        "_model",
+        lambda: type("Spy", (), {"query": lambda _, text: seen.append(text) or model.query(text)})(),
+    )
+    pipeline.ask("Qui est Natalia Ulasik ?")
+    assert seen == ["Qui est Natalia Ulasik ?"]
+    assert not embeddings.E5Embeddings().query("Qui est Natalia Ulasik ?").flags.writeable
