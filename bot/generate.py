@@ -19,6 +19,7 @@ from bot.answer import Answer, OfflineAnswerer
 from bot.language import Lang
 from bot.lexical import tokens
 from bot.llm import json_model
+from bot.messages import say
 from bot.prompts import load_prompt, prompt_text
 from bot.retrieve import Retrieval
 from bot.verify import Claim, Evidence, compose, leaks_prompt, markers, verify_claims
@@ -33,13 +34,6 @@ GENERATION_UNITS = 3  # at most this many units are given to the model (prompt t
 # happily answers from any unit it is shown, relevant or not.
 UNIT_SCORE_RATIO = 0.85
 LANGUAGE_NAMES: dict[Lang, str] = {"fr": "French", "en": "English"}
-# To be moved into bot/messages.py.
-NOTES: dict[str, dict[Lang, str]] = {
-    "unreachable": {
-        "fr": "(Le modèle de langue n'a pas pu être joint : voici la réponse tirée directement du texte.)",
-        "en": "(The language model could not be reached: here is the answer quoted from the text.)",
-    },
-}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«“\"])")
 
 
@@ -153,7 +147,7 @@ class GenerativeAnswerer:
             raw = message_text(self.chain.invoke(inputs))
         except Exception as e:  # timeout, connection refused, server error: the user still gets an answer
             logger.warning("language model not reachable (%s: %s); offline answer", type(e).__name__, e)
-            return with_note(offline, NOTES["unreachable"][language])
+            return with_note(offline, say("llm_unreachable", language))
         logger.debug("model output: %s", raw)
         refused, claims = parse_output(raw)
         if refused:

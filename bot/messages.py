@@ -41,6 +41,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "(Your question was long: only its first {n} characters were read.)",
     },
     "sources": {"fr": "Sources", "en": "Sources"},
+    "llm_unreachable": {
+        "fr": "(Le modèle de langue n'a pas pu être joint : voici la réponse tirée directement du texte.)",
+        "en": "(The language model could not be reached: here is the answer quoted from the text.)",
+    },
     # Telegram
     "help": {
         "fr": "Je réponds aux questions sur la <b>résolution du Parlement européen {procedure}</b> "
