@@ -15,7 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.output_parsers import StrOutputParser
 
-from bot.answer import Answer, OfflineAnswerer
+from bot.answer import SECOND_UNIT_RATIO, Answer, OfflineAnswerer
 from bot.language import Lang
 from bot.lexical import tokens
 from bot.llm import json_model
@@ -30,9 +30,10 @@ from index.sentences import split_sentences
 logger = logging.getLogger(__name__)
 
 GENERATION_UNITS = 3  # at most this many units are given to the model (prompt time grows with them)
-# A unit is given only if its fused retrieval score is this close to the best one's: a small model
-# happily answers from any unit it is shown, relevant or not.
-UNIT_SCORE_RATIO = 0.85
+# A unit is given only under the rule by which the offline answer quotes it (its fused score this close
+# to the best one's): a small model happily answers from any unit it is shown, relevant or not.
+# Dev set, real model: 0.85 → citations all relevant 0.812; 0.95 → 0.938, keywords unchanged (0.875).
+UNIT_SCORE_RATIO = SECOND_UNIT_RATIO
 LANGUAGE_NAMES: dict[Lang, str] = {"fr": "French", "en": "English"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«“\"])")
 
