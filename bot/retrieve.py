@@ -56,7 +56,6 @@ class Retrieval:
     query: str  # what was searched: the question, with the conversation for a follow-up
     hits: list[Hit]  # every unit, best first
     references: list[str]  # ids the question named explicitly, existing or not
-    dense_all: np.ndarray  # the question's cosine with every unit (best of unit and sentences)
 
 
 def is_followup(question: str, history: Sequence[str]) -> bool:
@@ -154,4 +153,4 @@ class Retriever:
             )
             for i in order
         ]
-        return Retrieval(question, query, hits, references, dense)
+        return Retrieval(question, query, hits, references)

@@ -39,6 +39,7 @@ from bot.llm import make_chat_model
 from bot.messages import say
 from bot.pipeline import BadQuestion, Pipeline
 from bot.redact import hide_in_logs
+from bot.references import find_references
 from bot.render import render_telegram, unit_html
 from bot.settings import Settings
 from bot.startup import open_pipeline
@@ -48,13 +49,8 @@ from bot.updates import ChatOrderedProcessor
 logger = logging.getLogger(__name__)
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
-# /source arguments: "6", "§ 6", "para 6" → paragraph; "C", "recital C" → recital; "visa 3"; "note 2".
-_SOURCE_FORMS = (
-    ("citation", re.compile(r"^(?:visa|citation|cit\.?)\s*(\d+)$", re.I)),
-    ("footnote", re.compile(r"^(?:note|footnote|fn\.?)\s*(\d+)$", re.I)),
-    ("paragraph", re.compile(r"^(?:§|paragraphe|paragraph|para\.?|par\.?)?\s*(\d+)$", re.I)),
-    ("recital", re.compile(r"^(?:considérant|considerant|recital|cons\.?)?\s*([a-z]{1,2})$", re.I)),
-)
+# /source arguments: any explicit reference ("§ 6", "recital C", "visa 3", "note 2"), or a bare "6" / "C".
+_BARE_LABEL = re.compile(r"^(?:(\d{1,3})|([A-Za-z]{1,2}))$")
 # Media that cannot hold a question: they get the polite "text questions only".
 _MEDIA = filters.PHOTO | filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.Document.ALL
 _MEDIA = _MEDIA | filters.LOCATION | filters.VIDEO | filters.VIDEO_NOTE
@@ -83,10 +79,10 @@ def check_token(settings: Settings) -> str:
 def source_id(argument: str) -> str | None:
     """The unit id named by a /source argument ("6", "C", "visa 3", "note 2"), or None."""
     argument = " ".join(argument.split())
-    for kind, pattern in _SOURCE_FORMS:
-        if m := pattern.match(argument):
-            label = m.group(1).upper() if kind == "recital" else str(int(m.group(1)))
-            return f"{kind}-{label}"
+    if references := find_references(argument):
+        return references[0]
+    if m := _BARE_LABEL.match(argument):
+        return f"paragraph-{int(m.group(1))}" if m.group(1) else f"recital-{m.group(2).upper()}"
     return None
 
 
