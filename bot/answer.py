@@ -14,6 +14,7 @@ from bot.lexical import tokens
 from bot.messages import say
 from bot.retrieve import Retrieval
 from bot.settings import Settings
+from index.models import Document
 from index.store import Index
 
 # A second unit is quoted only when its fused score is close to the first one's.
@@ -42,6 +43,19 @@ class Answer:
             "citations": self.citations,
             "refused": self.refused,
         }
+
+
+def no_such_unit(document: Document, unit_id: str, language: Lang) -> str:
+    """What to say when a question names a unit the resolution does not have ("paragraph 42")."""
+    kind, label = split_id(unit_id)
+    return say(
+        "no_such_unit",
+        language,
+        name=kind_name(kind, language),
+        label=label,
+        count=len(document.of_kind(kind)),  # type: ignore[arg-type]
+        plural=kind_name(kind, language, plural=True),
+    )
 
 
 def _background_sentences() -> list[str]:
@@ -87,7 +101,11 @@ class OfflineAnswerer:
         return [text for _, _, text in sorted(best, key=lambda s: s[1])]
 
     def answer(self, retrieval: Retrieval, language: Lang) -> Answer:
-        notes = [self._missing(ref, language) for ref in retrieval.references if ref not in self._units]
+        notes = [
+            no_such_unit(self.document, ref, language)
+            for ref in retrieval.references
+            if ref not in self._units
+        ]
         referenced = [h.unit for h in retrieval.hits if h.referenced]
         if referenced:
             quotes = [Quote(u.id, u.text) for u in referenced]
@@ -110,18 +128,6 @@ class OfflineAnswerer:
             for s in self._best_sentences(u.id, vector, retrieval.query, 2 if i == 0 else 1)
         ]
         return self._compose(say("intro", language), quotes, language, [])
-
-    def _missing(self, unit_id: str, language: Lang) -> str:
-        kind, label = split_id(unit_id)
-        count = len(self.document.of_kind(kind))  # type: ignore[arg-type]
-        return say(
-            "no_such_unit",
-            language,
-            name=kind_name(kind, language),
-            label=label,
-            count=count,
-            plural=kind_name(kind, language, plural=True),
-        )
 
     @staticmethod
     def _compose(intro: str, quotes: list[Quote], language: Lang, notes: list[str]) -> Answer:

@@ -54,6 +54,11 @@ def clean_question(raw: str, max_chars: int, history: Sequence[str] = ()) -> Que
     return Question(text, detect_language(text, fallback), truncated, has_words=True)
 
 
+def _earlier(history: Sequence[str]) -> list[str]:
+    """The earlier messages worth searching with: blank ones say nothing."""
+    return [h for h in history if h and h.strip()]
+
+
 class Pipeline:
     """Built once (loads the index, builds the lexical index); `ask` and `search` are then cheap.
     With a chat model, answers are generated and verified (bot/generate.py); without, quoted offline."""
@@ -69,12 +74,13 @@ class Pipeline:
         self.generator = GenerativeAnswerer(llm, self.answerer) if llm is not None else None
 
     def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
+        history = _earlier(history)
         q = clean_question(question, self.settings.max_question_chars, history)
-        return self.retriever.search(q.text, [h for h in history if h.strip()])
+        return self.retriever.search(q.text, history)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer a question (raises BadQuestion for a message that is not one)."""
-        history = [h for h in history if h and h.strip()]
+        history = _earlier(history)
         q = clean_question(question, self.settings.max_question_chars, history)
         if not q.has_words:
             return Answer(say("no_words", q.language), q.language, [], refused=True)

@@ -30,10 +30,10 @@ from telegram.ext import (
 )
 
 from bot.access import QuestionLimit, addressed_text, guard, user_language
-from bot.answer import Answer
+from bot.answer import Answer, no_such_unit
 from bot.chat_action import keep_typing
 from bot.flood import RetryingRateLimiter
-from bot.labels import cite, kind_name
+from bot.labels import cite
 from bot.language import Lang
 from bot.llm import make_chat_model
 from bot.messages import say
@@ -117,13 +117,7 @@ async def _send_unit(message: Message, context: ContextTypes.DEFAULT_TYPE, unit_
     document = _pipeline(context).index.document
     unit = document.by_id().get(unit_id)
     if unit is None:
-        kind, label = unit_id.split("-", 1)
-        count = len(document.of_kind(kind))  # type: ignore[arg-type]
-        text = say(
-            "no_such_unit", lang, name=kind_name(kind, lang), label=label, count=count,
-            plural=kind_name(kind, lang, plural=True),
-        )  # fmt: skip
-        await message.reply_text(text)
+        await message.reply_text(no_such_unit(document, unit_id, lang))
         return
     for part in unit_html(unit, lang):
         await message.reply_html(part)
