@@ -21,7 +21,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.llm import make_chat_model
+from bot.answers.llm import make_chat_model
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from tests.llm_server import MODEL_NAME, LlamaServer

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))  # for tests.botapi_server
 
 from bot.settings import Settings  # noqa: E402
 from bot.startup import open_pipeline  # noqa: E402
-from bot.telegram import build_application  # noqa: E402
+from bot.telegram.app import build_application  # noqa: E402
 from index.store import build_index  # noqa: E402
 from tests.botapi_server import BotApiServer  # noqa: E402
 

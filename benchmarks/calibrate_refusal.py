@@ -12,8 +12,8 @@ from pathlib import Path
 
 from bot.evaluate import load_questions
 from bot.pipeline import Pipeline
-from bot.references import find_references
 from bot.settings import Settings
+from index.references import find_references
 
 
 def main(paths: list[str]) -> None:

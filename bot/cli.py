@@ -18,7 +18,7 @@ from bot.settings import Settings
 @cache
 def _pipeline(llm: bool = False) -> Pipeline:
     """The shared pipeline; with `llm`, answers come from the configured chat model (LLM_MODEL)."""
-    from bot.llm import LLMError, make_chat_model
+    from bot.answers.llm import LLMError, make_chat_model
     from bot.startup import StoreError, open_pipeline
 
     settings = Settings()
@@ -120,7 +120,7 @@ def ask(question: str, history: Sequence[str], as_json: bool, llm: bool) -> None
 
     Example usage: resobot ask "Que dit la résolution sur les syndicats ?"
     """
-    from bot.render import render_terminal
+    from bot.terminal import render_terminal
 
     pipeline = _pipeline(llm)
     try:
@@ -140,7 +140,7 @@ def chat(llm: bool) -> None:
 
     Example usage: resobot chat
     """
-    from bot.render import render_terminal
+    from bot.terminal import render_terminal
 
     pipeline = _pipeline(llm)
     history: list[str] = []
@@ -175,12 +175,12 @@ def telegram(webhook_url: str | None) -> None:
 
     Example usage: TELEGRAM_BOT_TOKEN=123456789:AAH… resobot telegram
     """
-    from bot.llm import LLMError
-    from bot.redact import hide_in_logs
+    from bot.answers.llm import LLMError
     from bot.startup import StoreError
-    from bot.state import StateError
-    from bot.telegram import TokenError, build_application
-    from bot.webhook import WebhookError, webhook_config
+    from bot.state.base import StateError
+    from bot.telegram.app import TokenError, build_application
+    from bot.telegram.redact import hide_in_logs
+    from bot.telegram.webhook import WebhookError, webhook_config
 
     settings = Settings()
     try:
@@ -205,8 +205,9 @@ def feedback(as_json: bool, recent: int) -> None:
 
     Example usage: resobot feedback --json
     """
-    from bot.feedback import format_summary, summarize
-    from bot.state import StateError, open_state, sqlite_path
+    from bot.state.base import StateError, sqlite_path
+    from bot.state.factory import open_state
+    from bot.state.feedback import format_summary, summarize
 
     url = Settings().state_url
     rows: list[dict[str, object]] = []

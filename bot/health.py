@@ -49,7 +49,8 @@ def check_index(settings: Settings) -> Check:
 
 def check_state(settings: Settings) -> Check:
     """The state store opens and answers a query."""
-    from bot.state import open_state, redact_url, sqlite_path
+    from bot.state.base import redact_url, sqlite_path
+    from bot.state.factory import open_state
 
     url = settings.state_url
     path = sqlite_path(url)

@@ -9,12 +9,13 @@ from dataclasses import dataclass, replace
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.answer import Answer, OfflineAnswerer
-from bot.generate import GenerativeAnswerer, rewrite_followup
-from bot.language import DEFAULT_LANGUAGE, Lang, detect_language
-from bot.messages import say
-from bot.retrieve import Retrieval, Retriever
+from bot.answers.generate import GenerativeAnswerer, rewrite_followup
+from bot.answers.models import Answer
+from bot.answers.offline import OfflineAnswerer
 from bot.settings import Settings
+from bot.text.language import DEFAULT_LANGUAGE, Lang, detect_language
+from bot.text.messages import say
+from index.retrieve import Retrieval, Retriever
 from index.store import Index, open_index
 
 _WORDISH = re.compile(r"[^\W_]", re.UNICODE)

@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from telegram.ext import Application
 
 from bot.settings import Settings
-from bot.state import State
-from bot.telegram import build_application
+from bot.state.sqlite import SqliteState
+from bot.telegram.app import build_application
 from tests.botapi_server import BotApiServer, BotMessage
 
 TOKEN = "123456789:AAHresobot-TEST_token-0123456789abcdef"
@@ -43,7 +43,7 @@ async def ask(server: BotApiServer, text: str, chat_id: int = CHAT, count: int =
 
 
 def feedback(settings: Settings) -> list[dict[str, object]]:
-    state = State(settings.state_path)
+    state = SqliteState(settings.state_path)
     try:
         return state.feedback()
     finally:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.labels import cite
 from bot.pipeline import Pipeline
 from bot.settings import Settings
+from bot.text.labels import cite
 
 
 @pytest.fixture(scope="module")

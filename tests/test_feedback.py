@@ -10,7 +10,7 @@ from telegram.ext import Application
 
 from bot import cli as cli_module
 from bot.settings import Settings
-from bot.state import State
+from bot.state.sqlite import SqliteState
 from tests.botapi_server import BotApiServer
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, WAIT, ask, feedback
 
@@ -21,7 +21,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def record_votes(path: Path) -> None:
-    state = State(path)
+    state = SqliteState(path)
     state.record_answer("a1", "Qui est Maks Bokayev ?", ["paragraph-4"])
     state.record_answer("a2", "Quelle est la capitale du Kazakhstan ?", [])
     state.record_answer("a3", "What about trade unions?", ["recital-F", "paragraph-4"])

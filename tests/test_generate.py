@@ -12,13 +12,13 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 
-from bot.answer import Answer
-from bot.generate import GenerativeAnswerer, parse_output, rewrite_followup
-from bot.llm import LLMError, is_openai_compatible, json_model, make_chat_model
+from bot.answers.generate import GenerativeAnswerer, parse_output, rewrite_followup
+from bot.answers.llm import LLMError, is_openai_compatible, json_model, make_chat_model
+from bot.answers.models import Answer
+from bot.answers.prompts import PromptError, load_prompt, parse_prompt, prompt_text
+from bot.answers.verify import Claim
 from bot.pipeline import Pipeline
-from bot.prompts import PromptError, load_prompt, parse_prompt, prompt_text
 from bot.settings import Settings
-from bot.verify import Claim
 
 TRADE_UNIONS = "Que dit la résolution sur les syndicats ?"
 REPRESSION = "Le Parlement exhorte le Kazakhstan à mettre fin à la répression contre les syndicats libres"

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answer
-from bot.language import detect_language
-from bot.llm import make_chat_model
+from bot.answers.llm import make_chat_model
+from bot.answers.models import Answer
+from bot.answers.prompts import prompt_text
+from bot.answers.verify import leaks_prompt
 from bot.pipeline import Pipeline
-from bot.prompts import prompt_text
 from bot.settings import Settings
-from bot.verify import leaks_prompt
+from bot.text.language import detect_language
 from tests.llm_server import MODEL_NAME, LlamaServer, ServerUnavailable
 
 pytestmark = [pytest.mark.llm, pytest.mark.timeout(600)]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.pipeline import Pipeline
-from bot.references import find_references
 from bot.settings import Settings
+from index.references import find_references
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,9 @@ from click.testing import CliRunner
 
 from bot import cli as cli_module
 from bot.settings import Settings
-from bot.state import StateError, StateStore, open_state, redact_url
-from bot.state_sqlite import SqliteState
+from bot.state.base import StateError, StateStore, redact_url
+from bot.state.factory import open_state
+from bot.state.sqlite import SqliteState
 from tests.botapi_server import BotApiServer
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, TOKEN
 from tests.test_telegram import FOLLOW_UP

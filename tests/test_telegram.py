@@ -10,11 +10,11 @@ from types import SimpleNamespace
 import pytest
 from telegram.ext import Application
 
-from bot.answer import Answer, Quote
+from bot.answers.models import Answer, Quote
 from bot.pipeline import Pipeline
-from bot.render import TELEGRAM_LIMIT, render_telegram, unit_html
 from bot.settings import Settings
-from bot.telegram import TokenError, build_application, source_id
+from bot.telegram.app import TokenError, build_application, source_id
+from bot.telegram.render import TELEGRAM_LIMIT, render_telegram, unit_html
 from tests.botapi_server import BotApiServer
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, GROUP, TOKEN, WAIT, ask, feedback, running
 

@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.access import QuestionLimit
-from bot.answer import Answer
+from bot.answers.models import Answer
 from bot.pipeline import Pipeline
 from bot.settings import Settings
+from bot.telegram.access import QuestionLimit
 from tests.botapi_server import BotApiServer
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, GROUP, ask, running
 

@@ -11,10 +11,10 @@ from types import SimpleNamespace
 import pytest
 from telegram.ext import Application
 
-from bot.answer import Answer
+from bot.answers.models import Answer
 from bot.pipeline import Pipeline
-from bot.redact import hide_in_logs
 from bot.settings import Settings
+from bot.telegram.redact import hide_in_logs
 from tests.botapi_server import BotApiServer
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, TOKEN, WAIT, ask, running
 

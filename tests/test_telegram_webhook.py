@@ -15,8 +15,8 @@ from telegram.ext import Application
 from bot import cli as cli_module
 from bot.pipeline import Pipeline
 from bot.settings import Settings
-from bot.telegram import build_application
-from bot.webhook import WebhookError, webhook_config
+from bot.telegram.app import build_application
+from bot.telegram.webhook import WebhookError, webhook_config
 from tests.botapi_server import BotApiServer
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, TOKEN, WAIT
 

@@ -7,7 +7,7 @@ import logging
 import numpy as np
 import pytest
 
-from bot.verify import (
+from bot.answers.verify import (
     Claim,
     Evidence,
     compose,
@@ -101,7 +101,7 @@ def test_off_topic_claim_is_dropped_by_the_gate(evidence: list[Evidence], e5: E5
 
 
 def test_unknown_id_is_removed_and_logged(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.verify"):
+    with caplog.at_level(logging.WARNING, logger="bot.answers.verify"):
         claim = drop_unknown_ids(Claim("x", ("paragraph-6", "paragraph-99")), GIVEN)
     assert claim.units == ("paragraph-6",)
     assert "paragraph-99" in caplog.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.language import Lang
+from bot.text.language import Lang
 
 MESSAGES: dict[str, dict[str, str]] = {
     "intro": {

@@ -33,7 +33,7 @@ def prompts_dir() -> Traversable:
             return packaged
     except ModuleNotFoundError:
         pass
-    return Path(__file__).resolve().parent.parent / "prompts"
+    return Path(__file__).resolve().parents[2] / "prompts"
 
 
 def parse_prompt(name: str, text: str) -> tuple[str, str]:

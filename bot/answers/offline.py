@@ -3,46 +3,22 @@ each one, or refuse politely when the resolution does not cover the question."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
 
-from bot.labels import cite, kind_name, split_id
-from bot.language import Lang
-from bot.lexical import tokens
-from bot.messages import say
-from bot.retrieve import Retrieval
+from bot.answers.models import Answer, Quote
 from bot.settings import Settings
+from bot.text.labels import cite, kind_name, split_id
+from bot.text.language import Lang
+from bot.text.messages import say
+from index.lexical import tokens
 from index.models import Document
+from index.retrieve import Retrieval
 from index.store import Index
 
 # A second unit is quoted only when its fused score is close to the first one's.
 SECOND_UNIT_RATIO = 0.95
-
-
-@dataclass(frozen=True)
-class Quote:
-    unit_id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    text: str
-    language: Lang
-    citations: list[str]  # unit ids, in order of appearance in the text
-    refused: bool
-    quotes: list[Quote] = field(default_factory=list)
-    note: str = ""  # e.g. "the question was cut"
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "answer": self.text,
-            "language": self.language,
-            "citations": self.citations,
-            "refused": self.refused,
-        }
 
 
 def no_such_unit(document: Document, unit_id: str, language: Lang) -> str:
@@ -59,7 +35,7 @@ def no_such_unit(document: Document, unit_id: str, language: Lang) -> str:
 
 
 def _background_sentences() -> list[str]:
-    text = resources.files("bot").joinpath("data/background.txt").read_text(encoding="utf-8")
+    text = resources.files("bot.answers").joinpath("data/background.txt").read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 

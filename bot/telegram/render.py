@@ -1,31 +1,16 @@
-"""Turn an answer into what a person reads: plain text for the terminal, HTML parts for Telegram."""
+"""Turn an answer into what a Telegram user reads: HTML messages under Telegram's length limit, quotes in
+italics, citations in bold, every character of the text escaped."""
 
 from __future__ import annotations
 
 import html
 import re
-import textwrap
 
-from bot.answer import Answer
-from bot.labels import cite
-from bot.language import Lang
-from bot.messages import say
-from index.models import Document, Unit
+from bot.answers.models import Answer
+from bot.text.labels import cite
+from bot.text.language import Lang
+from index.models import Unit
 
-
-def render_terminal(answer: Answer, document: Document, width: int = 100) -> str:
-    """The answer, wrapped, with the full text of every cited unit listed under it."""
-    paragraphs = [textwrap.fill(p, width) for p in answer.text.split("\n\n")]
-    if answer.citations:
-        units = document.by_id()
-        paragraphs.append(f"— {say('sources', answer.language)} —")
-        for unit_id in answer.citations:
-            head = f"[{cite(unit_id, answer.language)}] "
-            paragraphs.append(textwrap.fill(head + units[unit_id].text, width, subsequent_indent="    "))
-    return "\n\n".join(paragraphs)
-
-
-# ---------------------------------------------------------------- Telegram HTML
 TELEGRAM_LIMIT = 4096  # characters (UTF-16 code units) per message
 _TAG_ROOM = 64  # room left in every piece for the tags and the citation wrapped around it
 _SENTENCE_END = re.compile(r"(?<=[.!?;…»”])\s+")

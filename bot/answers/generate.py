@@ -15,16 +15,17 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.output_parsers import StrOutputParser
 
-from bot.answer import SECOND_UNIT_RATIO, Answer, OfflineAnswerer
-from bot.language import Lang
-from bot.lexical import tokens
-from bot.llm import json_model
-from bot.messages import say
-from bot.prompts import load_prompt, prompt_text
-from bot.retrieve import Retrieval
-from bot.verify import Claim, Evidence, compose, leaks_prompt, markers, verify_claims
+from bot.answers.llm import json_model
+from bot.answers.models import Answer
+from bot.answers.offline import SECOND_UNIT_RATIO, OfflineAnswerer
+from bot.answers.prompts import load_prompt, prompt_text
+from bot.answers.verify import Claim, Evidence, compose, leaks_prompt, markers, verify_claims
+from bot.text.language import Lang
+from bot.text.messages import say
 from index.embeddings import E5Embeddings
+from index.lexical import tokens
 from index.models import Unit
+from index.retrieve import Retrieval
 from index.sentences import split_sentences
 
 logger = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from bot.labels import cite
-from bot.language import Lang
-from bot.lexical import eu_terms, fold, tokens
+from bot.text.labels import cite
+from bot.text.language import Lang
+from index.lexical import eu_terms, fold, tokens
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.language import Lang
+from bot.text.language import Lang
 
 _FORMS: dict[str, dict[str, str]] = {
     "fr": {"paragraph": "§ {}", "recital": "considérant {}", "citation": "visa {}", "footnote": "note {}"},

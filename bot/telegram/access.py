@@ -12,8 +12,8 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.language import Lang
-from bot.messages import say
+from bot.text.language import Lang
+from bot.text.messages import say
 
 WINDOW = 60.0  # seconds: RATE_LIMIT_PER_MINUTE counts the questions of the last minute
 

@@ -40,7 +40,8 @@ def eu_terms() -> list[tuple[str, str]]:
     """English ↔ French pairs of EU and UN institutional vocabulary (acronyms, bodies, instruments),
     which the two languages write differently and a multilingual embedding model often misses."""
     pairs = []
-    for line in resources.files("bot").joinpath("data/eu-terms.tsv").read_text(encoding="utf-8").splitlines():
+    table = resources.files("index").joinpath("data/eu-terms.tsv").read_text(encoding="utf-8")
+    for line in table.splitlines():
         if line.strip() and not line.startswith("#"):
             en, fr = line.split("\t")
             pairs.append((en.strip(), fr.strip()))

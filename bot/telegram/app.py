@@ -29,22 +29,24 @@ from telegram.ext import (
     filters,
 )
 
-from bot.access import QuestionLimit, addressed_text, guard, user_language
-from bot.answer import Answer, no_such_unit
-from bot.chat_action import keep_typing
-from bot.flood import RetryingRateLimiter
-from bot.labels import cite
-from bot.language import Lang
-from bot.llm import make_chat_model
-from bot.messages import say
+from bot.answers.llm import make_chat_model
+from bot.answers.models import Answer
+from bot.answers.offline import no_such_unit
 from bot.pipeline import BadQuestion, Pipeline
-from bot.redact import hide_in_logs
-from bot.references import find_references
-from bot.render import render_telegram, unit_html
 from bot.settings import Settings
 from bot.startup import open_pipeline
-from bot.state import StateStore, open_state
-from bot.updates import ChatOrderedProcessor
+from bot.state.base import StateStore
+from bot.state.factory import open_state
+from bot.telegram.access import QuestionLimit, addressed_text, guard, user_language
+from bot.telegram.chat_action import keep_typing
+from bot.telegram.flood import RetryingRateLimiter
+from bot.telegram.redact import hide_in_logs
+from bot.telegram.render import render_telegram, unit_html
+from bot.telegram.updates import ChatOrderedProcessor
+from bot.text.labels import cite
+from bot.text.language import Lang
+from bot.text.messages import say
+from index.references import find_references
 
 logger = logging.getLogger(__name__)
 

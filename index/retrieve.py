@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.lexical import LexicalIndex, bridge_terms, fold
-from bot.references import find_references
 from bot.settings import Settings
+from index.lexical import LexicalIndex, bridge_terms, fold
 from index.models import Unit
 from index.parse import is_closing
+from index.references import find_references
 from index.store import Index, search_texts
 
 # Reciprocal-rank fusion: score = Σ weight / (RRF_K + rank). A small K trusts the top of each list.

@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.state import HISTORY_SIZE, user_hash
+from bot.state.base import HISTORY_SIZE, user_hash
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS history (chat_id INTEGER NOT NULL, ts REAL NOT NULL, question TEXT NOT NULL);

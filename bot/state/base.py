@@ -5,6 +5,7 @@ votes on answers. One interface, two stores, chosen by a URL (RESOBOT_STATE_URL)
 - `postgresql://user:password@host:5432/db`: shared by several bot processes (replicas behind one webhook).
 
 Example usage: state = open_state(settings.state_url); state.remember(chat_id, "Qui est…"); state.close()
+(`open_state` lives in bot.state.factory: this interface does not import the stores it chooses between.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 HISTORY_SIZE = 4  # questions of a chat handed to the pipeline for follow-ups
@@ -55,23 +56,6 @@ def is_postgres(url: str) -> bool:
     return urlsplit(url).scheme in ("postgresql", "postgres", "postgresql+psycopg")
 
 
-def open_state(url: str | Path) -> StateStore:
-    """The state store named by `url`: `sqlite:///file` (or a plain path) or `postgresql://…`."""
-    url = str(url)
-    if (path := sqlite_path(url)) is not None:
-        from bot.state_sqlite import SqliteState
-
-        return SqliteState(path)
-    if is_postgres(url):
-        from bot.state_postgres import PostgresState
-
-        return PostgresState(url)
-    raise StateError(
-        f"RESOBOT_STATE_URL must be sqlite:///path/to/state.sqlite3 or postgresql://user:pass@host/db, "
-        f"not {redact_url(url)!r}"
-    )
-
-
 def redact_url(url: str) -> str:
     """The URL without its password, for logs and messages."""
     parts = urlsplit(url)
@@ -79,12 +63,3 @@ def redact_url(url: str) -> str:
         return url
     netloc = f"{parts.username or ''}:***@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
-
-
-def __getattr__(name: str) -> Any:
-    # `State(path)` is the SQLite store, as before the interface existed (imported lazily: no import cycle).
-    if name == "State":
-        from bot.state_sqlite import SqliteState
-
-        return SqliteState
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

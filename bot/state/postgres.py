@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.state import HISTORY_SIZE, StateError, redact_url, user_hash
+from bot.state.base import HISTORY_SIZE, StateError, redact_url, user_hash
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

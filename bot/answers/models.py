@@ -1,0 +1,32 @@
+"""What an answer is, for every front end: its text in the asker's language, the units it cites, the
+quotes it shows, and whether it is a refusal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.text.language import Lang
+
+
+@dataclass(frozen=True)
+class Quote:
+    unit_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    language: Lang
+    citations: list[str]  # unit ids, in order of appearance in the text
+    refused: bool
+    quotes: list[Quote] = field(default_factory=list)
+    note: str = ""  # e.g. "the question was cut"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "answer": self.text,
+            "language": self.language,
+            "citations": self.citations,
+            "refused": self.refused,
+        }
