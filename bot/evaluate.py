@@ -16,6 +16,9 @@ METRICS = (
     ("cites_gold", "answers citing at least one gold unit"),
     ("keywords", "answers containing one item of every keyword list"),
     ("oos_refused", "out-of-scope questions refused"),
+    ("oos_alone", "out-of-scope questions asked alone, refused"),
+    ("oos_in_chat", "out-of-scope questions asked after earlier questions, refused"),
+    ("switch_gold", "new topics after a conversation citing a gold unit"),
     ("false_refusals", "in-scope questions refused"),
     ("language_match", "answers in the question's language"),
 )
@@ -60,6 +63,7 @@ def judge(pipeline: Pipeline, row: dict[str, Any]) -> dict[str, Any]:
     }
     if row["type"] == "oos":
         result["oos_refused"] = answer.refused
+        result["oos_in_chat" if history else "oos_alone"] = answer.refused
         return result
     result.update(
         {
@@ -71,6 +75,8 @@ def judge(pipeline: Pipeline, row: dict[str, Any]) -> dict[str, Any]:
             "false_refusals": answer.refused,
         }
     )
+    if history and row["type"] != "followup":  # an in-scope question on a new topic, mid-conversation
+        result["switch_gold"] = bool(gold & set(answer.citations))
     if row.get("keywords"):
         result["keywords"] = all(any(k.lower() in text for k in alts) for alts in row["keywords"])
     return result

@@ -15,6 +15,7 @@ DEFAULT_CORPUS = (
     / "data"
     / ("ep-resolution-2019-2610-RSP-kazakhstan.fr.txt")
 )
+DEFAULT_CORPUS_EN = DEFAULT_CORPUS.with_name("ep-resolution-2019-2610-RSP-kazakhstan.en.txt")
 
 
 def _default_data_dir() -> Path:
@@ -29,6 +30,10 @@ class Settings(BaseSettings):
 
     resobot_data_dir: Path = Field(default_factory=_default_data_dir, description="Where the store lives.")
     resobot_corpus: Path = Field(default=DEFAULT_CORPUS, description="The resolution's text file.")
+    resobot_corpus_en: Path | None = Field(
+        default=None,
+        description="Its English rendering (default: the shipped one, with the shipped RESOBOT_CORPUS).",
+    )
     chroma_mode: Literal["embedded", "server"] = Field(
         default="embedded", description="embedded: PersistentClient in the data dir; server: `chroma run`."
     )
@@ -89,6 +94,13 @@ class Settings(BaseSettings):
                 raise ValueError(f"ALLOWED_IDS must be Telegram user or chat ids (integers), not {bad[0]!r}")
             return frozenset(int(p) for p in parts)
         return value
+
+    @property
+    def english_corpus(self) -> Path | None:
+        """The English rendering that goes with the corpus, if there is one."""
+        if self.resobot_corpus_en is not None:
+            return self.resobot_corpus_en
+        return DEFAULT_CORPUS_EN if self.resobot_corpus.resolve() == DEFAULT_CORPUS else None
 
     @property
     def use_server(self) -> bool:

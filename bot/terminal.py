@@ -12,7 +12,9 @@ from index.models import Document
 
 def render_terminal(answer: Answer, document: Document, width: int = 100) -> str:
     """The answer, wrapped, with the full text of every cited unit listed under it."""
-    paragraphs = [textwrap.fill(p, width) for p in answer.text.split("\n\n")]
+    paragraphs = [
+        "\n".join(textwrap.fill(line, width) for line in p.split("\n")) for p in answer.text.split("\n\n")
+    ]
     if answer.citations:
         units = document.by_id()
         paragraphs.append(f"— {say('sources', answer.language)} —")

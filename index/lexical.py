@@ -13,7 +13,7 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
 _TOKEN = re.compile(r"\w+")
-_STOP = (
+STOPWORDS = (
     frozenset(STOPWORDS_FRENCH) | frozenset(STOPWORDS_EN) | {"vu", "considerant", "qu", "d", "l", "s", "n"}
 )
 
@@ -29,10 +29,15 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(language)
 
 
+def stem(word: str, language: str = "french") -> str:
+    """The stem of one folded word ("elections" → "elect"); numbers are kept whole."""
+    return word if word.isdigit() else _stemmer(language).stemWord(word)
+
+
 def tokens(text: str, language: str = "french") -> list[str]:
     """Folded, stemmed content words; numbers ("274", "2016") are kept whole."""
-    words = [w for w in _TOKEN.findall(fold(text)) if w not in _STOP and (len(w) > 1 or w.isdigit())]
-    return [_stemmer(language).stemWord(w) if not w.isdigit() else w for w in words]
+    words = [w for w in _TOKEN.findall(fold(text)) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [stem(w, language) for w in words]
 
 
 @lru_cache(maxsize=1)

@@ -1,15 +1,18 @@
 """Hybrid retrieval: explicit references first, then dense (Chroma, units and sentences) and lexical
-(BM25) rankings fused by reciprocal rank; a follow-up is searched together with the conversation."""
+(BM25) rankings fused by reciprocal rank. A follow-up is searched with the subject it leans on
+(index/followup.py); the key terms the text does not cover travel with the result (index/coverage.py)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from bot.settings import Settings
+from index.coverage import Term, Vocabulary
+from index.followup import resolve
 from index.lexical import LexicalIndex, bridge_terms, fold
 from index.models import Unit
 from index.parse import is_closing
@@ -32,15 +35,6 @@ _ASKS_SOURCES = re.compile(
     r"destinataires?|addressees?)\b",
     re.I,
 )
-# A follow-up leans on the conversation: pronouns, "and …?", "what about …", or hardly any words.
-_FOLLOWUP = re.compile(
-    r"^\s*(et|and|also|aussi|what about|and what about|qu'en est-il|alors)\b|"
-    r"\b(il|elle|ils|elles|lui|leur|leurs|ce|cet|cette|ces|celui|celle|ceux|y|en|"
-    r"he|she|they|him|her|them|his|their|it|its|this|that|these|those)\b",
-    re.I,
-)
-
-
 @dataclass(frozen=True)
 class Hit:
     unit: Unit
@@ -53,13 +47,12 @@ class Hit:
 @dataclass(frozen=True)
 class Retrieval:
     question: str
-    query: str  # what was searched: the question, with the conversation for a follow-up
+    query: str  # what was searched: the question, with the subject it leans on for a follow-up
     hits: list[Hit]  # every unit, best first
     references: list[str]  # ids the question named explicitly, existing or not
-
-
-def is_followup(question: str, history: Sequence[str]) -> bool:
-    return bool(history) and (bool(_FOLLOWUP.search(fold(question))) or len(question.split()) <= 3)
+    terms: list[Term] = field(default_factory=list)  # key terms of `query` (not framing words)
+    uncovered: list[Term] = field(default_factory=list)  # key terms the resolution never mentions
+    followup: bool = False
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -81,6 +74,9 @@ class Retriever:
         searched = search_texts(index.document)
         self._lexical = LexicalIndex([searched[u.id] for u in self.units])
         self._n_sentences = index.sentences._collection.count()
+        english = settings.english_corpus
+        english_text = english.read_text(encoding="utf-8") if english and english.is_file() else ""
+        self.vocabulary = Vocabulary.build(index.document, english_text)
         self._source_prior = np.array(
             [SOURCE_PRIOR if u.kind in SOURCE_KINDS or is_closing(u.text) else 1.0 for u in self.units]
         )
@@ -122,19 +118,12 @@ class Retriever:
         return fused, np.maximum(unit_cos, sentence_cos), lexical
 
     def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
-        fused, dense, lexical = self._fused(question)
-        query = question
-        if history:
-            context = " ".join(history[-2:])
-            query = f"{context} {question}"
-            c_fused, c_dense, c_lexical = self._fused(query)
-            followup = is_followup(question, history)
-            # A follow-up's own words lack its subject ("a-t-il été condamné ?"): the conversation leads.
-            own, joint = (FOLLOWUP_OWN_WEIGHT, 1.0) if followup else (0.7, 0.6)
-            fused = fused * own + c_fused * joint
-            if followup:
-                fused = fused * self._subject_boost(history[-1])
-                dense, lexical = np.maximum(dense, c_dense), np.maximum(lexical, c_lexical)
+        resolved = resolve(question, history, self.vocabulary)
+        fused, dense, lexical = self._fused(resolved.text)
+        if resolved.followup:  # its own words lack the subject: the message that named it leads
+            c_fused, c_dense, c_lexical = self._fused(f"{resolved.subject} {question}")
+            fused = (fused * FOLLOWUP_OWN_WEIGHT + c_fused) * self._subject_boost(resolved.subject)
+            dense, lexical = np.maximum(dense, c_dense), np.maximum(lexical, c_lexical)
         if not _ASKS_SOURCES.search(question):
             fused = fused * self._source_prior
         references = find_references(question)
@@ -153,4 +142,12 @@ class Retriever:
             )
             for i in order
         ]
-        return Retrieval(question, query, hits, references)
+        return Retrieval(
+            question,
+            resolved.text,
+            hits,
+            references,
+            terms=resolved.terms,
+            uncovered=self.vocabulary.uncovered(resolved.terms),
+            followup=resolved.followup,
+        )

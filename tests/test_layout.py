@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
@@ -34,19 +36,18 @@ def test_the_project_keeps_its_import_contracts() -> None:
     assert "2 kept, 0 broken" in result.stdout
 
 
-def test_an_upward_import_breaks_the_layers(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("module", "added", "broken"),
+    [  # an upward import (text → pipeline), then a circle inside a package (state's interface ↔ a backend)
+        ("bot/text/labels.py", "from bot.pipeline import Pipeline", "bot.text.labels -> bot.pipeline"),
+        ("bot/state/base.py", "from bot.state.sqlite import SqliteState",
+         "No import circles inside a package BROKEN"),
+    ],
+)
+def test_a_wrong_way_import_breaks_a_contract(tmp_path: Path, module: str, added: str, broken: str) -> None:
     tree = copy_tree(tmp_path)
-    labels = tree / "bot" / "text" / "labels.py"
-    labels.write_text(labels.read_text() + "\nfrom bot.pipeline import Pipeline  # noqa\n")
+    path = tree / module
+    path.write_text(path.read_text() + f"\n{added}  # noqa\n")
     result = lint_imports(tree)
     assert result.returncode != 0
-    assert "bot.text.labels -> bot.pipeline" in result.stdout
-
-
-def test_a_circle_inside_a_package_is_refused(tmp_path: Path) -> None:
-    tree = copy_tree(tmp_path)
-    base = tree / "bot" / "state" / "base.py"
-    base.write_text(base.read_text() + "\nfrom bot.state.sqlite import SqliteState  # noqa\n")
-    result = lint_imports(tree)
-    assert result.returncode != 0
-    assert "No import circles inside a package BROKEN" in result.stdout
+    assert broken in result.stdout

@@ -92,19 +92,29 @@ async def test_follow_up_question_uses_the_chat_history(server: BotApiServer, ap
     await ask(server, BOKAYEV_FR)
     (reply,) = await ask(server, FOLLOW_UP)
     expected = pipeline.ask(FOLLOW_UP, [BOKAYEV_FR])
-    assert not expected.refused and pipeline.ask(FOLLOW_UP).refused  # the history is what helps
+    assert not expected.refused and expected.citations != pipeline.ask(FOLLOW_UP).citations  # history helps
     assert reply.buttons[0]["callback_data"] == f"u:fr:{expected.citations[0]}"
     (forgotten,) = await ask(server, "/reset", language_code="fr")
     assert forgotten.text.startswith("C'est oublié")
     (alone,) = await ask(server, FOLLOW_UP)
-    assert alone.text.startswith("Je n'ai rien trouvé")
+    assert alone.buttons[0]["callback_data"] != reply.buttons[0]["callback_data"]
 
 
-async def test_out_of_scope_question_is_refused_without_citation_buttons(server: BotApiServer,
-                                                                         app: Application) -> None:
-    (reply,) = await ask(server, "Quelle est la capitale du Kazakhstan ?")
-    assert reply.text.startswith("Je n'ai rien trouvé à ce sujet dans la résolution 2019/2610(RSP)")
-    assert [b["text"] for b in reply.buttons] == ["👍", "👎"]
+async def test_out_of_scope_question_after_earlier_ones_is_refused_with_nearby_subjects_to_ask(
+    server: BotApiServer, app: Application, pipeline: Pipeline
+) -> None:
+    await ask(server, BOKAYEV_FR)
+    await ask(server, "Que dit la résolution sur la liberté de religion ?")
+    (reply,) = await ask(server, "Que dit la résolution sur la pollution de la mer d'Aral ?")
+    assert reply.text.startswith("La résolution 2019/2610(RSP) ne parle pas de « pollution »")
+    nearby = [b for b in reply.buttons if b["callback_data"].startswith("q:fr:")]
+    assert 2 <= len(nearby) <= 3 and not [b for b in reply.buttons if b["callback_data"].startswith("u:")]
+    assert [b["text"] for b in reply.buttons][-2:] == ["👍", "👎"]
+    server.press_button(CHAT, reply.message_id, nearby[0]["callback_data"])
+    (asked,) = await server.wait_for_messages(CHAT, after_message_id=reply.message_id, timeout=WAIT)
+    unit_id = nearby[0]["callback_data"].removeprefix("q:fr:")
+    assert asked.text.startswith("Voici ce que dit la résolution")
+    assert unit_id in [b["callback_data"].removeprefix("u:fr:") for b in asked.buttons]
 
 
 def test_long_answer_is_split_into_parts_under_the_limit_without_losing_text() -> None:
@@ -204,7 +214,7 @@ async def test_history_survives_a_restart(server: BotApiServer, bot_settings: Se
         await ask(server, BOKAYEV_FR)
     async with running(bot_settings, pipeline):
         (reply,) = await ask(server, FOLLOW_UP)
-    assert not reply.text.startswith("Je n'ai rien trouvé")
+    assert reply.text.startswith("Voici ce que dit la résolution")
     assert reply.buttons[0]["callback_data"] == f"u:fr:{pipeline.ask(FOLLOW_UP, [BOKAYEV_FR]).citations[0]}"
 
 

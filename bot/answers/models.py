@@ -22,6 +22,7 @@ class Answer:
     refused: bool
     quotes: list[Quote] = field(default_factory=list)
     note: str = ""  # e.g. "the question was cut"
+    suggestions: list[str] = field(default_factory=list)  # a refusal's nearby units, to ask about instead
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -3,11 +3,13 @@ each one, or refuse politely when the resolution does not cover the question."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 
 import numpy as np
 
 from bot.answers.models import Answer, Quote
+from bot.answers.scope import gaps, refusal
 from bot.settings import Settings
 from bot.text.labels import cite, kind_name, split_id
 from bot.text.language import Lang
@@ -88,9 +90,8 @@ class OfflineAnswerer:
             return self._compose(say("lookup", language), quotes, language, notes)
         if notes:
             return Answer(" ".join(notes), language, [], refused=True)
-        if self.in_scope_margin(retrieval.query) < self.settings.refusal_margin:
-            text = say("refusal", language, title=self.document.title, procedure=self.document.procedure)
-            return Answer(text, language, [], refused=True)
+        if not self.answerable(retrieval):
+            return refusal(retrieval, language, self.document)
         top = retrieval.hits[0]
         chosen = [top.unit] + [
             h.unit
@@ -103,10 +104,20 @@ class OfflineAnswerer:
             for i, u in enumerate(chosen)
             for s in self._best_sentences(u.id, vector, retrieval.query, 2 if i == 0 else 1)
         ]
-        return self._compose(say("intro", language), quotes, language, [])
+        notes_after = gaps(retrieval, quotes, language)
+        return self._compose(say("intro", language), quotes, language, [], notes_after)
+
+    def answerable(self, retrieval: Retrieval) -> bool:
+        """The text speaks of every key term of the question; a question without any ("Bonjour !") must
+        also be closer to the resolution than to off-topic reference sentences."""
+        if retrieval.uncovered:
+            return False
+        return bool(retrieval.terms) or self.in_scope_margin(retrieval.query) >= self.settings.refusal_margin
 
     @staticmethod
-    def _compose(intro: str, quotes: list[Quote], language: Lang, notes: list[str]) -> Answer:
+    def _compose(
+        intro: str, quotes: list[Quote], language: Lang, notes: list[str], after: Sequence[str] = ()
+    ) -> Answer:
         open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
         merged: list[tuple[str, list[str]]] = []  # consecutive quotes of one unit share one citation
         for q in quotes:
@@ -117,5 +128,6 @@ class OfflineAnswerer:
         lines = [*notes, intro] + [
             f"{open_q}{' […] '.join(texts)}{close_q} ({cite(unit_id, language)})" for unit_id, texts in merged
         ]
+        lines += after
         citations = list(dict.fromkeys(q.unit_id for q in quotes))
         return Answer("\n\n".join(lines), language, citations, refused=False, quotes=quotes)

@@ -16,7 +16,7 @@ import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import BotCommand, Message, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import (
@@ -30,8 +30,8 @@ from telegram.ext import (
 )
 
 from bot.answers.llm import make_chat_model
-from bot.answers.models import Answer
 from bot.answers.offline import no_such_unit
+from bot.answers.scope import topic_question, topics
 from bot.pipeline import BadQuestion, Pipeline
 from bot.settings import Settings
 from bot.startup import open_pipeline
@@ -40,10 +40,10 @@ from bot.state.factory import open_state
 from bot.telegram.access import QuestionLimit, addressed_text, guard, user_language
 from bot.telegram.chat_action import keep_typing
 from bot.telegram.flood import RetryingRateLimiter
+from bot.telegram.keyboards import answer_keyboard
 from bot.telegram.redact import hide_in_logs
 from bot.telegram.render import render_telegram, unit_html
 from bot.telegram.updates import ChatOrderedProcessor
-from bot.text.labels import cite
 from bot.text.language import Lang
 from bot.text.messages import say
 from index.references import find_references
@@ -86,25 +86,6 @@ def source_id(argument: str) -> str | None:
     if m := _BARE_LABEL.match(argument):
         return f"paragraph-{int(m.group(1))}" if m.group(1) else f"recital-{m.group(2).upper()}"
     return None
-
-
-def answer_keyboard(answer: Answer, answer_id: str) -> InlineKeyboardMarkup:
-    """One button per cited unit (opens its full text), then 👍 / 👎."""
-    lang = answer.language
-    units = [
-        InlineKeyboardButton(_capital(cite(unit_id, lang)), callback_data=f"u:{lang}:{unit_id}")
-        for unit_id in answer.citations
-    ]
-    rows = [units[i : i + 4] for i in range(0, len(units), 4)]
-    votes = [
-        InlineKeyboardButton("👍", callback_data=f"v:up:{answer_id}"),
-        InlineKeyboardButton("👎", callback_data=f"v:down:{answer_id}"),
-    ]
-    return InlineKeyboardMarkup([*rows, votes])
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _pipeline(context: ContextTypes.DEFAULT_TYPE) -> Pipeline:
@@ -161,17 +142,9 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await start(update, context)
 
 
-async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answers a text message from the resolution, with a button per cited unit and 👍/👎."""
-    message = update.effective_message
-    text = addressed_text(message, context)
-    if text is None:  # a group conversation that is not for us
-        return
+async def _answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Runs `text` through the pipeline with the chat's history, remembers it, replies with the answer."""
     chat_id = message.chat_id
-    limit: QuestionLimit = context.bot_data["limit"]
-    if not limit.allow(update.effective_user.id if update.effective_user else chat_id):
-        await message.reply_text(say("slow_down", user_language(update), n=limit.per_minute))
-        return
     state = _state(context)
     history = state.history(chat_id)
     try:
@@ -193,6 +166,20 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_html(part, reply_markup=answer_keyboard(answer, answer_id) if last else None)
 
 
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers a text message from the resolution, with a button per cited unit and 👍/👎."""
+    message = update.effective_message
+    text = addressed_text(message, context)
+    if text is None:  # a group conversation that is not for us
+        return
+    chat_id = message.chat_id
+    limit: QuestionLimit = context.bot_data["limit"]
+    if not limit.allow(update.effective_user.id if update.effective_user else chat_id):
+        await message.reply_text(say("slow_down", user_language(update), n=limit.per_minute))
+        return
+    await _answer(message, context, text)
+
+
 async def media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Photos, stickers, voice, documents, locations: politely ask for a text question."""
     message = update.effective_message
@@ -203,7 +190,8 @@ async def media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Parses the CallbackQuery: u:<lang>:<unit id> opens a unit, v:<up|down>:<answer id> records a vote."""
+    """Parses the CallbackQuery: u:<lang>:<unit id> opens a unit, q:<lang>:<unit id> asks about its subject,
+    v:<up|down>:<answer id> records a vote."""
     query = update.callback_query
     kind, _, rest = (query.data or "").partition(":")
     if kind == "v":
@@ -214,8 +202,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # CallbackQueries need to be answered, even if no notification to the user is needed.
     await query.answer()
     lang, _, unit_id = rest.partition(":")
-    if kind == "u" and lang in ("fr", "en") and isinstance(query.message, Message):
+    if lang not in ("fr", "en") or not isinstance(query.message, Message):
+        return
+    if kind == "u":
         await _send_unit(query.message, context, unit_id, lang)  # type: ignore[arg-type]
+    elif kind == "q" and unit_id in topics():  # a nearby subject offered after a refusal: ask about it
+        limit: QuestionLimit = context.bot_data["limit"]
+        if not limit.allow(query.from_user.id):
+            await query.message.reply_text(say("slow_down", lang, n=limit.per_minute))
+            return
+        await _answer(query.message, context, topic_question(unit_id, lang))  # type: ignore[arg-type]
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

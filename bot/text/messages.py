@@ -13,13 +13,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Texte de la résolution :",
         "en": "Text of the resolution (original French):",
     },
-    "refusal": {
-        "fr": "Je n'ai rien trouvé à ce sujet dans la résolution {procedure} (« {title} ») : elle ne traite "
-        "pas de cette question, et je ne réponds qu'à partir de son texte. Essayez par exemple : "
-        "« Que dit la résolution sur les syndicats ? »",
-        "en": "I found nothing on this in resolution {procedure} (“{title}”): it does not cover this "
-        "question, and I only answer from its text. Try for example: "
-        "“What does the resolution say about trade unions?”",
+    "not_covered": {
+        "fr": "La résolution {procedure} ne parle pas de {subject} : je ne réponds qu'à partir de son texte.",
+        "en": "Resolution {procedure} does not mention {subject}: I only answer from its text.",
+    },
+    "not_covered_question": {
+        "fr": "La résolution {procedure} ne traite pas de cette question : je ne réponds qu'à partir de son "
+        "texte.",
+        "en": "Resolution {procedure} does not cover this question: I only answer from its text.",
+    },
+    "nearby": {
+        "fr": "Sujets proches qu'elle traite :",
+        "en": "Nearby subjects it does cover:",
+    },
+    "ask_about": {
+        "fr": "Que dit la résolution sur {topic} ?",
+        "en": "What does the resolution say about {topic}?",
+    },
+    "no_figure": {
+        "fr": "La résolution ne donne pas de chiffre à ce sujet.",
+        "en": "The resolution gives no figure on this.",
+    },
+    "no_date": {
+        "fr": "La résolution ne donne pas de date à ce sujet.",
+        "en": "The resolution gives no date on this.",
     },
     "no_such_unit": {
         "fr": "La résolution n'a pas de {name} {label} (elle compte {count} {plural}).",

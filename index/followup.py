@@ -1,0 +1,91 @@
+"""Which question a message asks, given the conversation before it. A follow-up ("Et à combien d'années
+a-t-il été condamné ?") leans on the subject the conversation named: it is resolved into the message plus
+that subject's key terms, never the whole conversation as a bag of words. A message that names a subject
+of its own, even one that starts with "et", "and" or "what about", is a new question.
+
+Example usage: resolve("When was he arrested?", ["Who is Maks Bokayev?"], vocabulary).text
+    → "When was he arrested? Maks Bokayev"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.coverage import Term, Vocabulary
+from index.lexical import fold
+
+# Words that point back to something named before ("il", "sa peine", "his sentence").
+_POINTERS = frozenset(
+    {
+        *("il", "elle", "ils", "elles", "lui", "leur", "leurs", "son", "sa", "ses", "celui", "celle", "ceux"),
+        *("celles", "dernier", "derniere", "derniers", "dernieres"),
+        *("he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs", "it", "its"),
+        *("latter", "former"),
+    }
+)
+SPECIFIC_UNITS = 4  # a subject word in at most this many units names something specific ("CDK", "Bokayev")
+OWN_SPECIFIC_UNITS = 8
+# Verbs whose subject pronoun is the resolution or the Parliament: "que dit-elle", "what does it say".
+_SAYING = frozenset(
+    {
+        *("say", "says", "said", "dit", "disent", "dire", "demande", "demandent", "exige", "exigent"),
+        *("pense", "pensent", "estime", "estiment", "souligne", "soulignent", "think", "thinks"),
+        *("mention", "mentions", "ask", "asks", "call", "calls", "urge", "urges", "state", "states"),
+        *("write", "writes", "ecrit", "want", "wants", "veut", "veulent"),
+    }
+)
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    question: str  # the message as asked
+    text: str  # what is searched and judged: the message, plus the subject a follow-up leans on
+    terms: list[Term]  # the key terms of `text`
+    followup: bool
+    subject: str = ""  # the earlier message whose subject a follow-up carries
+
+
+def points_back(message: str) -> bool:
+    """A pronoun or possessive that refers to something named earlier. One that belongs to the framing
+    ("que dit-elle", "what does it say": the resolution) does not count."""
+    words = [fold(w) for w in _TOKEN.findall(message)]
+    for i, word in enumerate(words):
+        if word not in _POINTERS:
+            continue
+        before = words[i - 1] if i > 0 and words[i - 1] != "t" else (words[i - 2] if i > 1 else "")
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if before in _SAYING or after in _SAYING:
+            continue
+        return True
+    return False
+
+
+def _same_topic(own: list[Term], subject: list[Term], vocabulary: Vocabulary) -> bool:
+    """A message without a pointer still continues the conversation when the text speaks of its words
+    and of the subject's specific words (a name, a rare topic) in one unit: "Quelles peines de prison
+    ont été prononcées ?" after a question on the CDK movement."""
+    specific = [vocabulary.units_naming(t) for t in subject]
+    specific = [units for units in specific if 0 < len(units) <= SPECIFIC_UNITS]
+    named = [vocabulary.units_naming(t) for t in own]
+    named = [units for units in named if 0 < len(units) <= OWN_SPECIFIC_UNITS]
+    return any(a & b for a in specific for b in named)
+
+
+def resolve(message: str, history: Sequence[str], vocabulary: Vocabulary) -> Resolved:
+    """The question `message` asks after `history` (oldest first)."""
+    subject, subject_terms = "", []
+    for earlier in history:  # the subject is the last one a message named without leaning on another
+        terms = vocabulary.key_terms(earlier)
+        if terms and not (subject_terms and points_back(earlier)):
+            subject, subject_terms = earlier, terms
+    own = vocabulary.key_terms(message)
+    leans = not own or points_back(message) or _same_topic(own, subject_terms, vocabulary)
+    followup = bool(subject_terms) and leans
+    if not followup:
+        return Resolved(message, message, own, followup=False)
+    carried = [t for t in subject_terms if t.folded not in {o.folded for o in own}]
+    text = " ".join([message, *(t.word for t in carried)])
+    return Resolved(message, text, own + carried, followup=True, subject=subject)

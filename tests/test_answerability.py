@@ -1,0 +1,96 @@
+"""Knowing when the resolution does not answer: absent subjects framed in the text's own words, questions
+the text cannot answer about what it names, the same inside a conversation; new topics after a
+conversation; follow-ups that lean on the subject named before; partly covered questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.pipeline import Pipeline
+from bot.settings import Settings
+
+EARLIER_FR = ["Qui est Iskander Yerimbetov ?", "Que dit la résolution sur la liberté de religion ?"]
+EARLIER_EN = ["What does the resolution say about the Venice Commission?", "Who is Maks Bokayev?"]
+
+
+@pytest.fixture(scope="module")
+def pipeline(built_index_dir: Path) -> Pipeline:
+    return Pipeline(Settings(resobot_data_dir=built_index_dir))
+
+
+@pytest.mark.parametrize(
+    ("question", "absent"),
+    [
+        ("Que demande le Parlement européen au sujet de la pêche industrielle ?", "pêche"),
+        ("Le Parlement condamne-t-il la peine de mort au Kazakhstan ?", "mort"),
+        ("What does the resolution urge regarding nuclear waste?", "nuclear"),
+        ("Does the Parliament call for sanctions against Uzbekistan?", "Uzbekistan"),
+        ("Quel est le salaire de Maks Bokayev ?", "salaire"),
+        ("What did the 2023 constitutional referendum change?", "2023"),
+    ],
+)
+@pytest.mark.parametrize("history", [[], "earlier"])
+def test_an_absent_subject_is_refused_alone_and_in_a_conversation(
+    pipeline: Pipeline, question: str, absent: str, history: object
+) -> None:
+    earlier = [] if history == [] else (EARLIER_FR if pipeline.ask(question).language == "fr" else EARLIER_EN)
+    answer = pipeline.ask(question, earlier)
+    assert answer.refused and answer.citations == []
+    assert absent in answer.text  # the refusal names what the text does not speak of
+
+
+def test_a_refusal_offers_nearby_subjects_the_text_covers(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Que dit la résolution sur les droits des enfants handicapés ?")
+    assert answer.refused
+    assert 2 <= len(answer.suggestions) <= 3
+    assert all(u.startswith(("recital-", "paragraph-")) for u in answer.suggestions)
+    for unit_id in answer.suggestions:  # each suggestion, asked, is answered from the text
+        assert unit_id.split("-")[1] in answer.text
+    asked = pipeline.ask("Que dit la résolution sur la violence à l'égard des femmes ?")
+    assert not asked.refused and {"recital-O", "paragraph-12"} & set(asked.citations)
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "gold"),
+    [
+        (EARLIER_FR, "Et les syndicats indépendants ?", {"paragraph-6", "recital-E", "recital-F"}),
+        (EARLIER_EN, "And what about violence against women?", {"recital-O", "paragraph-12"}),
+        (EARLIER_EN, "What about the LGBTI community?", {"recital-P", "paragraph-13"}),
+    ],
+)
+def test_a_new_topic_after_a_conversation_is_a_new_question(
+    pipeline: Pipeline, history: list[str], question: str, gold: set[str]
+) -> None:
+    answer = pipeline.ask(question, history)
+    assert not answer.refused and gold & set(answer.citations)
+    assert not pipeline.search(question, history).followup
+
+
+def test_a_follow_up_leans_on_the_subject_named_before(pipeline: Pipeline) -> None:
+    history = ["Que dit la résolution sur la liberté de religion ?", "Qui est Iskander Yerimbetov ?"]
+    retrieval = pipeline.search("Pourquoi est-il en prison ?", history)
+    assert retrieval.followup and "Yerimbetov" in retrieval.query
+    assert "religion" not in retrieval.query  # the subject, not the whole conversation
+    answer = pipeline.ask("Pourquoi est-il en prison ?", ["Qui est Iskander Yerimbetov ?"])
+    assert not answer.refused and answer.citations[0] == "recital-N"
+
+
+def test_a_follow_up_asking_what_the_text_does_not_say_is_refused(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Et quel âge a-t-il ?", ["Qui est Iskander Yerimbetov ?"])
+    assert answer.refused and "âge" in answer.text
+
+
+@pytest.mark.parametrize("question", ["La loi sur les médias ?", "Torture?", "Et les élections ?", "Bloggers?"
+                                      ])
+def test_short_questions_on_covered_subjects_are_answered(pipeline: Pipeline, question: str) -> None:
+    assert not pipeline.ask(question).refused
+
+
+def test_a_partly_covered_question_says_what_the_text_does_not_give(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Combien de prisonniers politiques y a-t-il au Kazakhstan ?")
+    assert not answer.refused and "recital-D" in answer.citations
+    assert "ne donne pas de chiffre" in answer.text
+    given = pipeline.ask("How many journalists were detained during the 2016 protests?")
+    assert "55" in given.text and "no figure" not in given.text
