@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from index.lexical import STOPWORDS, eu_terms, fold, stem
+from index.lexical import STOPWORDS, eu_terms, fold, stem, synonyms
 from index.models import Document
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _ELISION = re.compile(r"^(?:l|d|qu|n|s|j|c|m|t|jusqu|lorsqu|puisqu)['’]", re.I)
 NEAR_SPELLING = 0.85  # difflib ratio at which "Bokaiev" is "Bokayev" (a typo, not another word)
+NEAR_SPELLING_COMMON = 0.88  # stricter for common words: "exporte" is not "exhorte"
 NEAR_MIN_LENGTH = 6
 
 
@@ -53,29 +54,49 @@ def _stems(folded: str) -> set[str]:
 
 def is_participle(word: str) -> bool:
     lower = word.lower()
-    return lower.endswith(("é", "ée", "és", "ées")) or (len(lower) > 4 and lower.endswith("ed"))
+    return lower.endswith(("é", "ée", "és", "ées")) or (len(lower) >= 4 and lower.endswith("ed"))
+
+
+def _unit_words(texts: list[str]) -> set[str]:
+    """The folded words of one unit (in both languages), with the EU terms and everyday words its own words
+    stand for: a unit that names the OIT also covers "ILO", one on LGBTI people covers "gay"."""
+    words = {fold(w) for text in texts for w in _words(text)}
+    folded = " " + " ".join(fold(t) for t in texts) + " "
+    for en, fr in eu_terms():
+        if any(re.search(rf"(?<!\w){re.escape(fold(side))}(?!\w)", folded) for side in (en, fr)):
+            words |= {fold(w) for w in _words(f"{en} {fr}")}
+    stems = {s for w in words for s in _stems(w)}
+    for word, everyday in synonyms():
+        if _stems(fold(word)) & stems:
+            words |= {fold(w) for w in everyday}
+    return words
 
 
 class Vocabulary:
-    """Every word of the resolution (French units, English rendering, EU terms whose French form is in
-    the text) as folded words and stems, for both languages' stemmers."""
+    """Every word of the resolution, unit by unit: the French text, its English rendering (same unit ids),
+    and the EU terms and everyday words they stand for; looked up by folded word and by stem, with both
+    languages' stemmers."""
 
-    def __init__(self, words: set[str], unit_stems: dict[str, set[str]] | None = None) -> None:
-        self._words = sorted(w for w in words if not w.isdigit())
-        self._numbers = {w for w in words if w.isdigit()}
-        self._stems = {s for w in self._words for s in _stems(w)}
-        self._unit_stems = unit_stems or {}
+    def __init__(self, unit_words: dict[str, set[str]]) -> None:
+        self._word_units: dict[str, set[str]] = {}
+        for unit_id, words in unit_words.items():
+            for word in words:
+                self._word_units.setdefault(word, set()).add(unit_id)
+        self._words = sorted(w for w in self._word_units if not w.isdigit())
+        self._stem_units: dict[str, set[str]] = {}
+        for word in self._words:
+            for s in _stems(word):
+                self._stem_units.setdefault(s, set()).update(self._word_units[word])
 
     @classmethod
-    def build(cls, document: Document, english_text: str = "") -> Vocabulary:
-        unit_stems = {u.id: {s for w in _words(u.text) for s in _stems(fold(w))} for u in document.units}
-        text = " ".join(u.text for u in document.units) + " " + english_text
-        words = {fold(w) for w in _words(text)}
-        folded_text = fold(text)
-        for en, fr in eu_terms():  # "ILO" is covered when the text names the OIT, "ONU" when the UN
-            if any(re.search(rf"(?<!\w){re.escape(fold(side))}(?!\w)", folded_text) for side in (en, fr)):
-                words |= {fold(w) for w in _words(f"{en} {fr}")}
-        return cls(words, unit_stems)
+    def build(cls, document: Document, english: Document | None = None) -> Vocabulary:
+        counterparts = english.by_id() if english else {}
+        return cls(
+            {
+                u.id: _unit_words([u.text] + ([counterparts[u.id].text] if u.id in counterparts else []))
+                for u in document.units
+            }
+        )
 
     def key_terms(self, question: str) -> list[Term]:
         """The words of a question that name what it asks about: not stop words, not framing words."""
@@ -87,21 +108,23 @@ class Vocabulary:
             terms.setdefault(folded, Term(word, folded))
         return list(terms.values())
 
-    def covers(self, term: Term) -> bool:
-        if term.folded.isdigit():
-            return term.folded in self._numbers
-        if _stems(term.folded) & self._stems:
-            return True
-        if len(term.folded) >= NEAR_MIN_LENGTH:  # a typo of a word of the text ("Bokaiev", "sindicats")
-            return bool(difflib.get_close_matches(term.folded, self._words, n=1, cutoff=NEAR_SPELLING))
-        return False
-
     def units_naming(self, term: Term) -> set[str]:
-        """The (French) units whose words include the term's stem."""
-        stems = _stems(term.folded)
-        return {unit_id for unit_id, held in self._unit_stems.items() if stems & held}
+        """The units that speak of the term: the same stem, a compound of the text that ends with it
+        ("pluriethnique"), or a typo of one of its words ("Bokaiev", "sindicats")."""
+        if term.folded.isdigit():
+            return set(self._word_units.get(term.folded, ()))
+        units = {u for s in _stems(term.folded) for u in self._stem_units.get(s, ())}
+        if units or len(term.folded) < NEAR_MIN_LENGTH:
+            return units
+        near = [w for w in self._words if w.endswith(term.folded)]
+        cutoff = NEAR_SPELLING if term.word[:1].isupper() else NEAR_SPELLING_COMMON
+        near += difflib.get_close_matches(term.folded, self._words, n=3, cutoff=cutoff)
+        return {u for w in near for u in self._word_units[w]}
+
+    def covers(self, term: Term) -> bool:
+        return bool(self.units_naming(term))
 
     def uncovered(self, terms: list[Term]) -> list[Term]:
         """The terms the text never mentions; a participle ("prononcées", "released") says what happened
         to the subject, not what the subject is, and is not required."""
-        return [t for t in terms if not self.covers(t) and not is_participle(t.word)]
+        return [t for t in terms if not is_participle(t.word) and not self.covers(t)]

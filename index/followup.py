@@ -36,6 +36,14 @@ _SAYING = frozenset(
         *("write", "writes", "ecrit", "want", "wants", "veut", "veulent"),
     }
 )
+_EN_POINTER = re.compile(r"(?<!qu')\ben (ont|a|avait|avaient|pense|pensent|dit|disent|fait|font|sait)\b")
+_DISLOCATED = re.compile(r",\s*(elles?|ils?|they|it)\b", re.I)
+# A message that opens with these and names its own subject changes the topic: "Et les élections ?"
+_NEW_TOPIC = re.compile(
+    r"^\W*(et|and|also|aussi|what about|how about|and what about|qu'en est-il|et concernant|concernant|"
+    r"regarding|as for|quant)\b",
+    re.I,
+)
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -46,11 +54,16 @@ class Resolved:
     terms: list[Term]  # the key terms of `text`
     followup: bool
     subject: str = ""  # the earlier message whose subject a follow-up carries
+    context: str = ""  # that message and the last one that leaned on it: what a follow-up is searched with
 
 
 def points_back(message: str) -> bool:
     """A pronoun or possessive that refers to something named earlier. One that belongs to the framing
-    ("que dit-elle", "what does it say": the resolution) does not count."""
+    ("que dit-elle", "what does it say": the resolution) does not count, nor one that takes up a subject
+    the message itself names first ("Et les ONG, elles …")."""
+    if _EN_POINTER.search(fold(message)):  # "en ont-ils pensé" : "en" stands for something named before
+        return True
+    message = _DISLOCATED.sub(" ", message)
     words = [fold(w) for w in _TOKEN.findall(message)]
     for i, word in enumerate(words):
         if word not in _POINTERS:
@@ -74,18 +87,26 @@ def _same_topic(own: list[Term], subject: list[Term], vocabulary: Vocabulary) ->
     return any(a & b for a in specific for b in named)
 
 
+def _leans(message: str, own: list[Term], subject: list[Term], vocabulary: Vocabulary) -> bool:
+    if not subject:
+        return False
+    continues = not _NEW_TOPIC.match(fold(message)) and _same_topic(own, subject, vocabulary)
+    return not own or points_back(message) or continues
+
+
 def resolve(message: str, history: Sequence[str], vocabulary: Vocabulary) -> Resolved:
     """The question `message` asks after `history` (oldest first)."""
-    subject, subject_terms = "", []
-    for earlier in history:  # the subject is the last one a message named without leaning on another
+    subject, subject_terms, thread = "", [], []  # thread: the subject's message and those leaning on it
+    for earlier in history:
         terms = vocabulary.key_terms(earlier)
-        if terms and not (subject_terms and points_back(earlier)):
-            subject, subject_terms = earlier, terms
+        if _leans(earlier, terms, subject_terms, vocabulary):
+            thread.append(earlier)
+        elif terms:
+            subject, subject_terms, thread = earlier, terms, [earlier]
     own = vocabulary.key_terms(message)
-    leans = not own or points_back(message) or _same_topic(own, subject_terms, vocabulary)
-    followup = bool(subject_terms) and leans
-    if not followup:
+    if not _leans(message, own, subject_terms, vocabulary):
         return Resolved(message, message, own, followup=False)
     carried = [t for t in subject_terms if t.folded not in {o.folded for o in own}]
     text = " ".join([message, *(t.word for t in carried)])
-    return Resolved(message, text, own + carried, followup=True, subject=subject)
+    context = " ".join([subject, *thread[1:][-1:]])
+    return Resolved(message, text, own + carried, followup=True, subject=subject, context=context)

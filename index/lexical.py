@@ -53,10 +53,22 @@ def eu_terms() -> list[tuple[str, str]]:
     return pairs
 
 
+@lru_cache(maxsize=1)
+def synonyms() -> list[tuple[str, list[str]]]:
+    """A word of the resolution and the everyday words a reader names its subject with
+    (data/synonyms.tsv): "LGBTI" → "gay", "homosexuelles"; "médias" → "press", "outlets"."""
+    text = resources.files("index").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [(word.strip(), everyday.split()) for word, everyday in rows]
+
+
 def bridge_terms(question: str) -> str:
-    """Append the French form of every EU term the question names in English (word-bounded)."""
+    """Append the French form of every EU term the question names in English, and the resolution's own
+    word for every everyday word it uses ("press" → "médias"), word-bounded."""
     folded = fold(question)
+    words = set(re.findall(r"\w+", folded))
     extra = [fr for en, fr in eu_terms() if re.search(rf"(?<!\w){re.escape(fold(en))}(?!\w)", folded)]
+    extra += [word for word, everyday in synonyms() if words & {fold(w) for w in everyday}]
     return question + (" " + " ".join(extra) if extra else "")
 
 

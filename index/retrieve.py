@@ -13,9 +13,9 @@ import numpy as np
 from bot.settings import Settings
 from index.coverage import Term, Vocabulary
 from index.followup import resolve
-from index.lexical import LexicalIndex, bridge_terms, fold
+from index.lexical import LexicalIndex, bridge_terms
 from index.models import Unit
-from index.parse import is_closing
+from index.parse import is_closing, parse_resolution
 from index.references import find_references
 from index.store import Index, search_texts
 
@@ -70,13 +70,14 @@ class Retriever:
         self.settings = settings
         self.units = list(index.document.units)
         self._position = {u.id: i for i, u in enumerate(self.units)}
-        self._folded = [fold(u.text) for u in self.units]
         searched = search_texts(index.document)
         self._lexical = LexicalIndex([searched[u.id] for u in self.units])
         self._n_sentences = index.sentences._collection.count()
         english = settings.english_corpus
-        english_text = english.read_text(encoding="utf-8") if english and english.is_file() else ""
-        self.vocabulary = Vocabulary.build(index.document, english_text)
+        rendering = None
+        if english and english.is_file():
+            rendering = parse_resolution(english.read_text(encoding="utf-8"))
+        self.vocabulary = Vocabulary.build(index.document, rendering)
         self._source_prior = np.array(
             [SOURCE_PRIOR if u.kind in SOURCE_KINDS or is_closing(u.text) else 1.0 for u in self.units]
         )
@@ -85,11 +86,13 @@ class Retriever:
         """A follow-up is about what the last message named: units that name the same person, movement or
         body ("Maks Bokayev", "CDK") are lifted. Only rare names count: "Kazakhstan" names everything."""
         boost = np.ones(len(self.units))
-        words = re.findall(r"[^\W\d_]{2,}", message)
-        for word in {fold(w) for i, w in enumerate(words) if i > 0 and w[:1].isupper()}:
-            holders = [i for i, text in enumerate(self._folded) if re.search(rf"\b{re.escape(word)}\b", text)]
+        first = message.split()[0] if message.split() else ""
+        for term in self.vocabulary.key_terms(message):
+            if not term.word[:1].isupper() or term.word == first:
+                continue
+            holders = self.vocabulary.units_naming(term)  # in French or in the English rendering
             if 0 < len(holders) <= SUBJECT_MAX_UNITS:
-                boost[holders] = SUBJECT_BOOST
+                boost[[self._position[u] for u in holders]] = SUBJECT_BOOST
         return boost
 
     def _dense(self, query: str) -> tuple[np.ndarray, np.ndarray]:
@@ -119,9 +122,9 @@ class Retriever:
 
     def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
         resolved = resolve(question, history, self.vocabulary)
-        fused, dense, lexical = self._fused(resolved.text)
+        fused, dense, lexical = self._fused(question)
         if resolved.followup:  # its own words lack the subject: the message that named it leads
-            c_fused, c_dense, c_lexical = self._fused(f"{resolved.subject} {question}")
+            c_fused, c_dense, c_lexical = self._fused(f"{resolved.context} {question}")
             fused = (fused * FOLLOWUP_OWN_WEIGHT + c_fused) * self._subject_boost(resolved.subject)
             dense, lexical = np.maximum(dense, c_dense), np.maximum(lexical, c_lexical)
         if not _ASKS_SOURCES.search(question):

@@ -94,3 +94,30 @@ def test_a_partly_covered_question_says_what_the_text_does_not_give(pipeline: Pi
     assert "ne donne pas de chiffre" in answer.text
     given = pipeline.ask("How many journalists were detained during the 2016 protests?")
     assert "55" in given.text and "no figure" not in given.text
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("Are gay couples protected by law?", {"recital-P", "paragraph-13"}),
+        ("Que dit le texte sur la presse ?", {"paragraph-9", "recital-L"}),
+        ("What does it say about homosexual people?", {"recital-P", "paragraph-13"}),
+    ],
+)
+def test_everyday_words_for_the_texts_subjects_are_answered(pipeline: Pipeline, question: str, gold: set[str]
+                                                            ) -> None:
+    answer = pipeline.ask(question)
+    assert not answer.refused and gold & set(answer.citations)
+
+
+def test_a_subject_taken_up_by_a_pronoun_in_the_same_message_is_a_new_topic(pipeline: Pipeline) -> None:
+    history = ["Que demande le Parlement à l'OSCE ?"]
+    retrieval = pipeline.search("Et les blogueurs, ils risquent quoi ?", history)
+    assert not retrieval.followup
+    assert "recital-L" in pipeline.ask("Et les blogueurs, ils risquent quoi ?", history).citations
+
+
+def test_a_near_spelling_of_a_common_word_is_not_coverage(pipeline: Pipeline) -> None:
+    # "exporte" is one letter from "exhorte" (a verb of the text): not the same word
+    assert pipeline.ask("Combien de gaz le Kazakhstan exporte-t-il ?").refused
+    assert not pipeline.ask("Qui est Maks Bokaiev ?").refused  # a typo of a name is

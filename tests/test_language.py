@@ -19,6 +19,8 @@ from bot.text.language import detect_language
         ("Que dit le paragraphe 42 ?", "fr"),
         ("quelles resolutions sur l'asie centrale sont citees ?", "fr"),
         ("freedom of the press", "en"),
+        ("Quel âge a Aron Atabek ?", "fr"),
+        ("What does Mukhtar Dzhakishev do?", "en"),
     ],
 )
 def test_language_of_short_questions(text: str, expected: str) -> None:

@@ -15,8 +15,15 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _FR_ONLY = frozenset(STOPWORDS_FRENCH) - frozenset(STOPWORDS_EN)
 _EN_ONLY = frozenset(STOPWORDS_EN) - frozenset(STOPWORDS_FRENCH)
 # Words that name a part of the resolution say which language the asker uses ("paragraphe 7").
-_FR_CUES = frozenset({"paragraphe", "considérant", "considerant", "visa", "résolution"})
-_EN_CUES = frozenset({"paragraph", "recital", "citation", "footnote", "para"})
+# So do question words, which the stop lists lack ("quel âge", "what organisation does").
+_FR_CUES = frozenset(
+    {"paragraphe", "considérant", "considerant", "visa", "résolution", "quel", "quelle", "quels", "quelles",
+     "combien", "pourquoi", "comment", "quand", "où", "qui", "est-ce", "quoi", "dit", "demande"}
+)
+_EN_CUES = frozenset(
+    {"paragraph", "recital", "citation", "footnote", "para", "what", "which", "who", "how", "why", "when",
+     "where", "does", "did", "do", "has", "have", "about", "say", "says"}
+)
 _FR_LETTERS = re.compile(r"[éèêàùâîôûçœ]", re.IGNORECASE)
 
 
@@ -30,7 +37,7 @@ def _detector():
 def _common_words(text: str) -> list[str]:
     """The words that are not names: names ("Maks Bokayev", "CDK") say nothing of the asker's language."""
     words = _WORD.findall(text)
-    return [w.lower() for i, w in enumerate(words) if i == 0 or not w[:1].isupper()]
+    return [w.lower() for i, w in enumerate(words) if (i == 0 or not w[:1].isupper()) and len(w) > 1]
 
 
 def detect_language(text: str, fallback: Lang = DEFAULT_LANGUAGE) -> Lang:
