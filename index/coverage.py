@@ -25,12 +25,33 @@ _ELISION = re.compile(r"^(?:l|d|qu|n|s|j|c|m|t|jusqu|lorsqu|puisqu)['’]", re.I
 NEAR_SPELLING = 0.85  # difflib ratio at which "Bokaiev" is "Bokayev" (a typo, not another word)
 NEAR_SPELLING_COMMON = 0.88  # stricter for common words: "exporte" is not "exhorte"
 NEAR_MIN_LENGTH = 6
+# Phrases that frame a question whose words may also name a subject ("temps" is also the weather).
+_PHRASES = re.compile(r"\b(combien de temps|how long|how much time)\b", re.I)
 
 
 @dataclass(frozen=True)
 class Term:
     word: str  # as the user typed it ("floods", "Bokayev")
     folded: str  # lower case, no accents ("floods", "bokayev")
+
+
+@lru_cache(maxsize=1)
+def not_key_terms() -> frozenset[str]:
+    """Words that never name what a question asks about: the stop words (the bm25s lists, and the fuller
+    stopwords-iso list for French: "ceux", "souvent", "devant"; its English list holds topic words such as
+    "work" and "home") and the framing words, folded."""
+    import stopwordsiso
+
+    words = set(STOPWORDS) | framing_words()
+    words |= {fold(w) for w in stopwordsiso.stopwords("fr")}
+    return frozenset(words)
+
+
+def lemmas(word: str) -> set[str]:
+    """The word's dictionary forms in both languages, folded: "voulaient" → "vouloir", "jailed" → "jail"."""
+    import simplemma
+
+    return {fold(simplemma.lemmatize(word, lang=lang)) for lang in ("fr", "en")}
 
 
 @lru_cache(maxsize=1)
@@ -52,9 +73,24 @@ def _stems(folded: str) -> set[str]:
     return {stem(folded, "french"), stem(folded, "english"), folded}
 
 
-def is_participle(word: str) -> bool:
-    lower = word.lower()
-    return lower.endswith(("é", "ée", "és", "ées")) or (len(lower) >= 4 and lower.endswith("ed"))
+_AUXILIARY = re.compile(
+    r"\b(ont|a|avait|avaient|sont|est|été|etre|être|was|were|been|be|is|are|has|have|had|got|get)"
+    r"(?:[\s'-]+(?:t-)?\w+){0,2}[\s'-]+$",
+    re.I,
+)
+
+
+def predicate_words(question: str) -> set[str]:
+    """Past participles that say what happened to the subject ("ont été prononcées", "was he released",
+    "died"), not what the subject is: they need not be in the text. A French participle counts only after
+    an auxiliary: "personnes handicapées" names a subject."""
+    found = set()
+    for m in re.finditer(r"[^\W\d_]+", question):
+        word = m.group().lower()
+        french = word.endswith(("é", "ée", "és", "ées")) and _AUXILIARY.search(question[: m.start()])
+        if french or (len(word) >= 4 and word.endswith("ed")):
+            found.add(fold(word))
+    return found
 
 
 def _unit_words(texts: list[str]) -> set[str]:
@@ -101,9 +137,10 @@ class Vocabulary:
     def key_terms(self, question: str) -> list[Term]:
         """The words of a question that name what it asks about: not stop words, not framing words."""
         terms: dict[str, Term] = {}
-        for word in _words(question):
+        skip = not_key_terms()
+        for word in _words(_PHRASES.sub(" ", question)):
             folded = fold(word)
-            if folded in STOPWORDS or folded in framing_words() or (len(folded) < 2 and not folded.isdigit()):
+            if folded in skip or (len(folded) < 2 and not folded.isdigit()) or lemmas(word) & skip:
                 continue
             terms.setdefault(folded, Term(word, folded))
         return list(terms.values())
@@ -113,7 +150,8 @@ class Vocabulary:
         ("pluriethnique"), or a typo of one of its words ("Bokaiev", "sindicats")."""
         if term.folded.isdigit():
             return set(self._word_units.get(term.folded, ()))
-        units = {u for s in _stems(term.folded) for u in self._stem_units.get(s, ())}
+        stems = {s for form in {term.folded} | lemmas(term.word) for s in _stems(form)}
+        units = {u for s in stems for u in self._stem_units.get(s, ())}
         if units or len(term.folded) < NEAR_MIN_LENGTH:
             return units
         near = [w for w in self._words if w.endswith(term.folded)]
@@ -124,7 +162,7 @@ class Vocabulary:
     def covers(self, term: Term) -> bool:
         return bool(self.units_naming(term))
 
-    def uncovered(self, terms: list[Term]) -> list[Term]:
-        """The terms the text never mentions; a participle ("prononcées", "released") says what happened
-        to the subject, not what the subject is, and is not required."""
-        return [t for t in terms if not is_participle(t.word) and not self.covers(t)]
+    def uncovered(self, terms: list[Term], question: str = "") -> list[Term]:
+        """The terms the text never mentions, less the participles that say what happened to the subject."""
+        predicates = predicate_words(question)
+        return [t for t in terms if t.folded not in predicates and not self.covers(t)]

@@ -151,6 +151,6 @@ class Retriever:
             hits,
             references,
             terms=resolved.terms,
-            uncovered=self.vocabulary.uncovered(resolved.terms),
+            uncovered=self.vocabulary.uncovered(resolved.terms, resolved.text),
             followup=resolved.followup,
         )
