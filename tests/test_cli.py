@@ -133,3 +133,30 @@ def test_readme_test_command_is_what_ci_runs() -> None:
 def test_llm_flag_without_a_model_is_a_usage_error(run) -> None:
     result = run("ask", "--llm", "Qui est Maks Bokayev ?")
     assert result.exit_code == 2 and "LLM_MODEL" in result.output
+
+
+def test_ask_refuses_an_absent_subject_mid_conversation_naming_it_and_offering_nearby_ones(run) -> None:
+    history = ["--history", "Who is Erlan Baltabay?", "--history", "What does it say about torture?"]
+    result = run("ask", *history, "What does the Parliament urge about deforestation?")
+    assert result.exit_code == 0
+    assert result.output.startswith("Resolution 2019/2610(RSP) does not mention “deforestation”")
+    assert "Nearby subjects it does cover:" in result.output and "(para. " in result.output
+    switched = run("ask", "--json", *history, "And what about the bloggers?")
+    answer = json.loads(switched.output)
+    assert not answer["refused"] and {"recital-L", "paragraph-9"} & set(answer["citations"])
+
+
+def test_eval_reports_out_of_scope_alone_and_mid_conversation_and_topic_switches(run, tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "lang": "en", "type": "oos", "question": "What about deforestation?", "gold": []},
+        {"id": "b", "lang": "en", "type": "oos", "question": "What about deforestation?", "gold": [],
+         "history": ["Who is Erlan Baltabay?", "What about torture?"]},
+        {"id": "c", "lang": "fr", "type": "fact", "question": "Et les blogueurs ?", "gold": ["recital-L"],
+         "relevant": ["recital-L", "paragraph-9"], "history": ["Qui est Erlan Baltabay ?"]},
+    ]
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    report = json.loads(run("eval", "--json", str(path)).output)["overall"]
+    assert (report["oos_alone"], report["oos_alone_n"]) == (1.0, 1)
+    assert (report["oos_in_chat"], report["oos_in_chat_n"]) == (1.0, 1)
+    assert (report["switch_gold"], report["switch_gold_n"]) == (1.0, 1)
