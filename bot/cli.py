@@ -64,24 +64,40 @@ def index(force: bool) -> None:
 
     Example usage: resobot index
     """
+    from index.align import AlignmentError
+    from index.parse import ParseError
     from index.store import build_index
 
-    _, report = build_index(Settings(), force=force, show_progress=sys.stderr.isatty())
+    try:
+        _, report = build_index(Settings(), force=force, show_progress=sys.stderr.isatty())
+    except (FileNotFoundError, ParseError, AlignmentError) as exc:
+        raise click.ClickException(str(exc)) from exc
     state = "built" if report.rebuilt else "up to date"
-    click.echo(f"index {state}: {report.units} units, {report.sentences} sentences, {report.seconds:.1f} s")
+    languages = " and ".join({"fr": "French", "en": "English"}[lang] for lang in report.languages)
+    click.echo(
+        f"index {state}: {report.units} units, {report.sentences} sentences ({languages}), "
+        f"{report.seconds:.1f} s"
+    )
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of {id, kind, label, text}.")
-def units(as_json: bool) -> None:
+@click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="fr: the French text (authoritative); en: its English rendering, same ids and order.")
+def units(as_json: bool, language: str) -> None:
     """List the units of the resolution (citations, recitals, paragraphs, footnotes) in document order.
 
-    Example usage: resobot units --json
+    Example usage: resobot units --json --language en
     """
+    from bot.text.messages import say
     from index.parse import parse_resolution
     from index.store import read_corpus
 
-    document = parse_resolution(read_corpus(Settings().resobot_corpus))
+    settings = Settings()
+    path = settings.resobot_corpus if language == "fr" else settings.english_corpus
+    if path is None:
+        raise click.ClickException(say("no_english", "en"))
+    document = parse_resolution(read_corpus(path))
     if as_json:
         _print_json([u.as_json() for u in document.units])
         return
@@ -113,9 +129,11 @@ def search(question: str, k: int, as_json: bool) -> None:
 @cli.command()
 @click.argument("question")
 @click.option("--history", multiple=True, help="An earlier user message of the conversation (oldest first).")
-@click.option("--json", "as_json", is_flag=True, help="Print {answer, language, citations, refused}.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print {answer, language, citations, refused, quotes: [{id, text, language}]}.")
+@click.option("--original", is_flag=True, help="Under each English source, the authoritative French text.")
 @_llm_option
-def ask(question: str, history: Sequence[str], as_json: bool, llm: bool) -> None:
+def ask(question: str, history: Sequence[str], as_json: bool, original: bool, llm: bool) -> None:
     """Answer QUESTION from the resolution, with citations.
 
     Example usage: resobot ask "Que dit la résolution sur les syndicats ?"
@@ -130,7 +148,7 @@ def ask(question: str, history: Sequence[str], as_json: bool, llm: bool) -> None
     if as_json:
         _print_json(answer.as_json())
     else:
-        click.echo(render_terminal(answer, pipeline.index.document))
+        click.echo(render_terminal(answer, pipeline.index, original=original))
 
 
 @cli.command()
@@ -156,7 +174,7 @@ def chat(llm: bool) -> None:
         except BadQuestion as exc:
             click.echo(exc.message)
             continue
-        click.echo(render_terminal(answer, pipeline.index.document))
+        click.echo(render_terminal(answer, pipeline.index))
         history = [*history, question][-4:]
 
 

@@ -29,9 +29,9 @@ def check_index(settings: Settings) -> Check:
         return Check("index", False, f"no index in {where}: run `resobot index`")
     try:
         from index.embeddings import MODEL_ID
-        from index.store import chroma_client, fingerprint, read_corpus
+        from index.store import chroma_client, corpus_fingerprint
 
-        wanted = fingerprint(read_corpus(settings.resobot_corpus), MODEL_ID)
+        wanted = corpus_fingerprint(settings, MODEL_ID)
         client = chroma_client(settings)
         counts = []
         for part in ("units", "sentences"):
@@ -39,7 +39,7 @@ def check_index(settings: Settings) -> Check:
             if (collection.metadata or {}).get("fingerprint") != wanted:
                 why = f"{collection.name} in {where} is out of date: run `resobot index`"
                 return Check("index", False, why)
-            counts.append(collection.count())
+            counts.append(len(collection.get(where={"language": "fr"}, include=[])["ids"]))  # French rows
     except Exception as exc:  # a server down, a missing collection, a corrupt file: all mean "not healthy"
         return Check("index", False, f"cannot open the index in {where}: {exc}")
     if not all(counts):

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=None,
         description="Its English rendering (default: the shipped one, with the shipped RESOBOT_CORPUS).",
     )
+    resobot_corpus_en_official: bool = Field(
+        default=False,
+        description="RESOBOT_CORPUS_EN is an official English version (labelled so, not as a translation).",
+    )
     chroma_mode: Literal["embedded", "server"] = Field(
         default="embedded", description="embedded: PersistentClient in the data dir; server: `chroma run`."
     )

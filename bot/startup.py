@@ -11,6 +11,7 @@ from langchain_core.language_models import BaseChatModel
 
 from bot.pipeline import Pipeline
 from bot.settings import Settings
+from index.align import AlignmentError
 from index.parse import ParseError
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def open_pipeline(settings: Settings, llm: BaseChatModel | None = None) -> Pipel
     """The pipeline over a checked index: built if missing or outdated, rebuilt once if corrupt."""
     try:
         return Pipeline(settings, llm=llm)
-    except (FileNotFoundError, ParseError):
+    except (FileNotFoundError, ParseError, AlignmentError):
         raise  # the corpus is missing or malformed: not the store's fault, and the message says so
     except Exception as exc:
         if settings.use_server:

@@ -73,11 +73,12 @@ def bridge_terms(question: str) -> str:
 
 
 class LexicalIndex:
-    """BM25 over the units' French text; queries are stemmed both as French and as English."""
+    """BM25 over the units' text in one language, stemmed with that language's stemmer; queries are stemmed
+    both as French and as English (a French question may name an English term, and the other way)."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], language: str = "french") -> None:
         self._bm25 = bm25s.BM25()
-        self._bm25.index([tokens(t) or ["\0"] for t in texts], show_progress=False)
+        self._bm25.index([tokens(t, language) or ["\0"] for t in texts], show_progress=False)
         self._size = len(texts)
 
     def scores(self, question: str) -> np.ndarray:

@@ -15,13 +15,13 @@ from index.coverage import Term, Vocabulary
 from index.followup import resolve
 from index.lexical import LexicalIndex, bridge_terms
 from index.models import Unit
-from index.parse import is_closing, parse_resolution
+from index.parse import is_closing
 from index.references import find_references
 from index.store import Index, search_texts
 
 # Reciprocal-rank fusion: score = Σ weight / (RRF_K + rank). A small K trusts the top of each list.
 RRF_K = 10
-WEIGHTS = {"dense_unit": 1.0, "dense_sentence": 1.0, "lexical": 1.0}
+WEIGHTS = {"dense_unit": 1.0, "dense_sentence": 1.0, "lexical": 1.0, "lexical_en": 1.0}
 # Citations ("– vu …") and footnotes list other texts by date, and the closing paragraph only forwards the
 # resolution to its addressees: they answer questions about sources and addressees, and little else.
 SOURCE_KINDS = ("citation", "footnote")
@@ -72,12 +72,13 @@ class Retriever:
         self._position = {u.id: i for i, u in enumerate(self.units)}
         searched = search_texts(index.document)
         self._lexical = LexicalIndex([searched[u.id] for u in self.units])
+        self._lexical_en = None
+        if index.english is not None:  # the English rendering, with the English analyzer
+            searched_en = search_texts(index.english)
+            self._lexical_en = LexicalIndex([searched_en[u.id] for u in self.units], "english")
         self._n_sentences = index.sentences._collection.count()
-        english = settings.english_corpus
-        rendering = None
-        if english and english.is_file():
-            rendering = parse_resolution(english.read_text(encoding="utf-8"))
-        self.vocabulary = Vocabulary.build(index.document, rendering)
+        self._n_units = index.units._collection.count()
+        self.vocabulary = Vocabulary.build(index.document, index.english)
         self._source_prior = np.array(
             [SOURCE_PRIOR if u.kind in SOURCE_KINDS or is_closing(u.text) else 1.0 for u in self.units]
         )
@@ -100,9 +101,10 @@ class Retriever:
         vector = self.index.embeddings.query(query).tolist()
         unit_cos = np.full(len(self.units), -1.0)
         for doc, distance in self.index.units.similarity_search_by_vector_with_relevance_scores(
-            vector, k=len(self.units)
+            vector, k=self._n_units
         ):
-            unit_cos[self._position[doc.id]] = 1.0 - distance
+            i = self._position[doc.metadata["unit_id"]]  # a unit and its rendering: the better one counts
+            unit_cos[i] = max(unit_cos[i], 1.0 - distance)
         sentence_cos = np.full(len(self.units), -1.0)
         for doc, distance in self.index.sentences.similarity_search_by_vector_with_relevance_scores(
             vector, k=self._n_sentences
@@ -116,8 +118,10 @@ class Retriever:
         lexical = self._lexical.scores(query)
         fused = WEIGHTS["dense_unit"] / (RRF_K + _ranks(unit_cos))
         fused += WEIGHTS["dense_sentence"] / (RRF_K + _ranks(sentence_cos))
-        has_lexical = lexical > 0
-        fused += np.where(has_lexical, WEIGHTS["lexical"] / (RRF_K + _ranks(lexical)), 0.0)
+        fused += np.where(lexical > 0, WEIGHTS["lexical"] / (RRF_K + _ranks(lexical)), 0.0)
+        if self._lexical_en is not None:
+            lexical_en = self._lexical_en.scores(query)
+            fused += np.where(lexical_en > 0, WEIGHTS["lexical_en"] / (RRF_K + _ranks(lexical_en)), 0.0)
         return fused, np.maximum(unit_cos, sentence_cos), lexical
 
     def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:

@@ -1,4 +1,6 @@
-"""Build and open the Chroma store: one collection of units, one of their sentences.
+"""Build and open the Chroma store: one collection of units, one of their sentences, each in French and,
+when the corpus has one, in its English rendering (checked unit by unit against the French first:
+index/align.py). Every entry carries its `unit_id` and `language`.
 
 Embedded (`PersistentClient` under the data dir) by default, a `chroma run` server when a host is
 configured. The collections carry a fingerprint of the corpus, the parser and the model: an unchanged
@@ -19,6 +21,7 @@ from langchain_chroma import Chroma
 from rich.progress import Progress
 
 from bot.settings import Settings
+from index.align import check_alignment
 from index.embeddings import E5Embeddings
 from index.models import Document
 from index.parse import PARSER_VERSION, parse_resolution
@@ -26,26 +29,35 @@ from index.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT = "4"  # bump when what is embedded, or how, changes
+INDEX_FORMAT = "5"  # bump when what is embedded, or how, changes
 _BATCH = 16
 
 
 @dataclass(frozen=True)
 class Index:
-    """The parsed document and its two LangChain Chroma stores."""
+    """The parsed document (and its English rendering, if any) and their two LangChain Chroma stores."""
 
     document: Document
     units: Chroma
     sentences: Chroma
     embeddings: E5Embeddings
+    english: Document | None = None
+    english_official: bool = False  # the rendering is an official English version, not a translation
+
+    def text_of(self, unit_id: str, language: str) -> str:
+        """A unit's text in `language` ("en" falls back to the French when there is no rendering)."""
+        if language == "en" and self.english is not None:
+            return self.english.by_id()[unit_id].text
+        return self.document.by_id()[unit_id].text
 
 
 @dataclass(frozen=True)
 class BuildReport:
     rebuilt: bool
-    units: int
-    sentences: int
+    units: int  # of the French text (its English rendering, if any, has the same units)
+    sentences: int  # of the French text
     seconds: float
+    languages: tuple[str, ...] = ("fr",)
 
 
 def search_texts(document: Document) -> dict[str, str]:
@@ -60,9 +72,9 @@ def search_texts(document: Document) -> dict[str, str]:
     }
 
 
-def fingerprint(corpus_text: str, model_id: str) -> str:
+def fingerprint(corpus_text: str, model_id: str, english_text: str = "") -> str:
     h = hashlib.sha256()
-    for part in (INDEX_FORMAT, PARSER_VERSION, model_id, corpus_text):
+    for part in (INDEX_FORMAT, PARSER_VERSION, model_id, corpus_text, english_text):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:32]
@@ -77,6 +89,12 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
         )
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
+
+
+def corpus_fingerprint(settings: Settings, model_id: str) -> str:
+    """The fingerprint the store must carry for the configured corpus and its English rendering."""
+    english = read_corpus(settings.english_corpus) if settings.english_corpus else ""
+    return fingerprint(read_corpus(settings.resobot_corpus), model_id, english)
 
 
 def read_corpus(path: Path) -> str:
@@ -107,25 +125,34 @@ def _current(store: Chroma, wanted: str) -> bool:
 
 def _fill(
     store: Chroma,
-    ids: list[str],
-    texts: list[str],
-    metadatas: list[dict],
-    progress: Progress,
-    label: str,
-    embeddings: E5Embeddings,
+    rows: list[tuple[str, str, dict]],
+    vectors: dict[str, list[float]],
     print_: str,
 ) -> None:
-    task = progress.add_task(label, total=len(texts))
-    for i in range(0, len(texts), _BATCH):
-        vectors = embeddings.passages(texts[i : i + _BATCH]).tolist()
+    for i in range(0, len(rows), _BATCH):
+        ids, texts, metadatas = (list(col) for col in zip(*rows[i : i + _BATCH], strict=True))
         store._collection.add(
-            ids=ids[i : i + _BATCH],
-            documents=texts[i : i + _BATCH],
-            embeddings=vectors,
-            metadatas=metadatas[i : i + _BATCH],
+            ids=ids, documents=texts, embeddings=[vectors[t] for t in texts], metadatas=metadatas
         )
-        progress.advance(task, len(texts[i : i + _BATCH]))
     store._collection.modify(metadata={"fingerprint": print_})
+
+
+def _embed_once(texts: list[str], embeddings: E5Embeddings, progress: Progress) -> dict[str, list[float]]:
+    """Each distinct text embedded once: a one-sentence unit is its own sentence."""
+    distinct = list(dict.fromkeys(texts))
+    task = progress.add_task("Embedding units and sentences", total=len(distinct))
+    vectors: dict[str, list[float]] = {}
+    for i in range(0, len(distinct), _BATCH):
+        batch = distinct[i : i + _BATCH]
+        vectors.update(zip(batch, embeddings.passages(batch).tolist(), strict=True))
+        progress.advance(task, len(batch))
+    return vectors
+
+
+def _report(rebuilt: bool, document: Document, english: Document | None, started: float) -> BuildReport:
+    sentences = sum(len(split_sentences(u.text)) for u in document.units)
+    languages = ("fr", "en") if english is not None else ("fr",)
+    return BuildReport(rebuilt, len(document.units), sentences, time.perf_counter() - started, languages)
 
 
 def build_index(
@@ -135,34 +162,44 @@ def build_index(
     started = time.perf_counter()
     text = read_corpus(settings.resobot_corpus)
     document = parse_resolution(text)
+    english_text = read_corpus(settings.english_corpus) if settings.english_corpus else ""
+    english = parse_resolution(english_text) if english_text else None
+    if english is not None:
+        check_alignment(document, english)  # refuses to build on a rendering that does not match
     embeddings = E5Embeddings()
-    wanted = fingerprint(text, embeddings.model_id)
+    wanted = fingerprint(text, embeddings.model_id, english_text)  # = corpus_fingerprint(settings, …)
     client = chroma_client(settings)
     units, sentences = _stores(client, settings, embeddings)
     if not force and _current(units, wanted) and _current(sentences, wanted):
-        report = BuildReport(
-            False, units._collection.count(), sentences._collection.count(), time.perf_counter() - started
-        )
-        return Index(document, units, sentences, embeddings), report
+        report = _report(False, document, english, started)
+        official = settings.resobot_corpus_en_official
+        return Index(document, units, sentences, embeddings, english, official), report
 
     units.reset_collection()
     sentences.reset_collection()
-    searched = search_texts(document)
-    unit_rows = [
-        (u.id, searched[u.id], {"kind": u.kind, "label": u.label, "order": u.order}) for u in document.units
-    ]
-    sentence_rows = [
-        (f"{u.id}/{k}", s, {"unit_id": u.id, "kind": u.kind, "position": k})
-        for u in document.units
-        for k, s in enumerate(split_sentences(u.text))
-    ]
+    unit_rows, sentence_rows = [], []
+    for language, doc in (("fr", document), ("en", english)):
+        if doc is None:
+            continue
+        # a French footnote is searched with the text that cites it; its rendering need not repeat that
+        searched = search_texts(doc) if language == "fr" else {u.id: u.text for u in doc.units}
+        suffix = "" if language == "fr" else "@en"
+        unit_rows += [
+            (f"{u.id}{suffix}", searched[u.id], {"unit_id": u.id, "language": language, "kind": u.kind})
+            for u in doc.units
+        ]
+        sentence_rows += [
+            (f"{u.id}{suffix}/{k}", s, {"unit_id": u.id, "language": language, "kind": u.kind, "position": k})
+            for u in doc.units
+            for k, s in enumerate(split_sentences(u.text))
+        ]
     with Progress(disable=not show_progress, transient=True) as progress:
-        for store, rows, label in ((units, unit_rows, "units"), (sentences, sentence_rows, "sentences")):
-            ids, texts, metas = (list(col) for col in zip(*rows, strict=True))
-            _fill(store, ids, texts, metas, progress, f"Embedding {label}", embeddings, wanted)
-    report = BuildReport(True, len(unit_rows), len(sentence_rows), time.perf_counter() - started)
+        vectors = _embed_once([text for _, text, _ in unit_rows + sentence_rows], embeddings, progress)
+    for store, rows in ((units, unit_rows), (sentences, sentence_rows)):
+        _fill(store, rows, vectors, wanted)
+    report = _report(True, document, english, started)
     logger.info("indexed %d units and %d sentences in %.1f s", report.units, report.sentences, report.seconds)
-    return Index(document, units, sentences, embeddings), report
+    return Index(document, units, sentences, embeddings, english, settings.resobot_corpus_en_official), report
 
 
 def open_index(settings: Settings) -> Index:

@@ -29,11 +29,15 @@ def test_french_answer_quotes_and_cites_in_french(pipeline: Pipeline) -> None:
     assert "274" in answer.text
 
 
-def test_english_question_cites_french_unit(pipeline: Pipeline) -> None:
+def test_english_question_quotes_the_english_rendering_labelled_once(pipeline: Pipeline) -> None:
     answer = pipeline.ask("What happened to Erlan Baltabay?")
     assert answer.language == "en" and not answer.refused
-    assert "original French" in answer.text
+    label = "unofficial English translation — the French text is authoritative"
+    assert answer.text.count(label) == 1
     assert "recital-F" in answer.citations and "(recital F)" in answer.text
+    assert {q.language for q in answer.quotes} == {"en"}
+    french = pipeline.ask("Qu'est-il arrivé à Erlan Baltabay ?")
+    assert {q.language for q in french.quotes} == {"fr"} and "traduction" not in french.text
 
 
 def test_every_quote_is_verbatim_from_the_unit_it_cites(pipeline: Pipeline) -> None:
@@ -45,10 +49,11 @@ def test_every_quote_is_verbatim_from_the_unit_it_cites(pipeline: Pipeline) -> N
     ]:
         answer = pipeline.ask(question)
         assert answer.quotes
-        for quote in answer.quotes:
-            assert quote.text in units[quote.unit_id].text
+        for quote in answer.quotes:  # in the text of the language it is quoted in
+            assert quote.text in pipeline.index.text_of(quote.unit_id, quote.language)
+        texts = " ".join(pipeline.index.text_of(u, answer.quotes[0].language) for u in units)
         for shown in quotes(answer.text):
-            assert all(part in " ".join(u.text for u in units.values()) for part in shown.split(" […] "))
+            assert all(part in texts for part in shown.split(" […] "))
 
 
 def test_citations_are_listed_in_order_of_appearance(pipeline: Pipeline) -> None:

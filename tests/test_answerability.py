@@ -74,7 +74,7 @@ def test_a_follow_up_leans_on_the_subject_named_before(pipeline: Pipeline) -> No
     assert retrieval.followup and "Yerimbetov" in retrieval.query
     assert "religion" not in retrieval.query  # the subject, not the whole conversation
     answer = pipeline.ask("Pourquoi est-il en prison ?", ["Qui est Iskander Yerimbetov ?"])
-    assert not answer.refused and answer.citations[0] == "recital-N"
+    assert not answer.refused and "Yerimbetov" in pipeline.index.text_of(answer.citations[0], "fr")
 
 
 def test_a_follow_up_asking_what_the_text_does_not_say_is_refused(pipeline: Pipeline) -> None:

@@ -52,7 +52,8 @@ def test_ask_json_has_the_contract_fields(run) -> None:
     result = run("ask", "--json", "Que dit la résolution sur l'égalité entre les femmes et les hommes ?")
     assert result.exit_code == 0
     answer = json.loads(result.output)
-    assert set(answer) == {"answer", "language", "citations", "refused"}
+    assert set(answer) == {"answer", "language", "citations", "refused", "quotes"}
+    assert answer["quotes"] and {q["language"] for q in answer["quotes"]} == {"fr"}
     assert answer["language"] == "fr" and answer["refused"] is False and "recital-O" in answer["citations"]
 
 
@@ -67,7 +68,10 @@ def test_ask_prints_the_answer_and_the_cited_units(run) -> None:
     result = run("ask", "What should happen to victims of torture?")
     assert result.exit_code == 0
     assert "(para. 10)" in result.output and "— Sources —" in result.output
-    assert "[para. 10] demande que les communications" in result.output
+    assert "[para. 10] Calls for follow-up" in result.output
+    assert "French original" not in result.output
+    original = run("ask", "--original", "What should happen to victims of torture?")
+    assert "[French original] demande que les communications" in original.output
 
 
 @pytest.mark.parametrize("question", ["", "   \n\t "])

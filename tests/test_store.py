@@ -22,11 +22,20 @@ import httpx
 import numpy as np
 import pytest
 
-from bot.settings import Settings
+from bot.settings import DEFAULT_CORPUS_EN, Settings
 from index.embeddings import E5Embeddings
 from index.models import Document
+from index.parse import parse_resolution
 from index.sentences import split_sentences
-from index.store import INDEX_FORMAT, Index, build_index, fingerprint, open_index, search_texts
+from index.store import (
+    INDEX_FORMAT,
+    Index,
+    build_index,
+    corpus_fingerprint,
+    fingerprint,
+    open_index,
+    search_texts,
+)
 
 UNITS, SENTENCES = "resobot-units", "resobot-sentences"
 
@@ -70,34 +79,47 @@ def embed_log(monkeypatch: pytest.MonkeyPatch, known_vectors: dict[str, np.ndarr
     return log
 
 
-def _expected_rows(document: Document) -> tuple[dict[str, str], dict[str, str]]:
-    units = search_texts(document)
-    sentences = {f"{u.id}/{k}": s for u in document.units for k, s in enumerate(split_sentences(u.text))}
+def _expected_rows(index: Index) -> tuple[dict[str, str], dict[str, str]]:
+    units, sentences = {}, {}
+    for suffix, doc in (("", index.document), ("@en", index.english)):
+        if doc is None:
+            continue
+        searched = search_texts(doc) if doc is index.document else {u.id: u.text for u in doc.units}
+        units |= {f"{unit_id}{suffix}": text for unit_id, text in searched.items()}
+        sentences |= {
+            f"{u.id}{suffix}/{k}": s for u in doc.units for k, s in enumerate(split_sentences(u.text))
+        }
     return units, sentences
 
 
+def _french(rows: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in rows.items() if "@en" not in k}
+
+
 def _check_store(index: Index, document: Document) -> None:
-    """The store holds exactly the document: one row per unit, one per sentence, with their metadata."""
-    units, sentences = _expected_rows(document)
+    """The store holds exactly the document and its English rendering: one row per unit, one per sentence,
+    each with its unit id and language."""
+    assert index.document == document
+    units, sentences = _expected_rows(index)
     got = index.units._collection.get(include=["documents", "metadatas"])
     assert dict(zip(got["ids"], got["documents"], strict=True)) == units
-    metadata = dict(zip(got["ids"], got["metadatas"], strict=True))
-    for unit in document.units:
-        assert metadata[unit.id] == {"kind": unit.kind, "label": unit.label, "order": unit.order}
+    for row_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+        unit_id, _, english = row_id.partition("@")
+        assert meta == {"unit_id": unit_id, "language": english or "fr", "kind": unit_id.split("-")[0]}
     got = index.sentences._collection.get(include=["documents", "metadatas"])
     assert dict(zip(got["ids"], got["documents"], strict=True)) == sentences
     for sid, meta in zip(got["ids"], got["metadatas"], strict=True):
-        unit_id, position = sid.split("/")
-        assert meta == {"unit_id": unit_id, "kind": unit_id.split("-")[0], "position": int(position)}
+        head, position = sid.split("/")
+        unit_id, _, english = head.partition("@")
+        assert meta == {"unit_id": unit_id, "language": english or "fr", "kind": unit_id.split("-")[0],
+                        "position": int(position)}
     for unit in document.units:  # a unit's sentences, in order, join back into its text
         count = sum(1 for sid in sentences if sid.split("/")[0] == unit.id)
         assert " ".join(sentences[f"{unit.id}/{k}"] for k in range(count)) == unit.text
     for store in (index.units, index.sentences):
         collection = store._collection
         assert collection.configuration["hnsw"]["space"] == "cosine"
-        assert collection.metadata["fingerprint"] == fingerprint(
-            Settings().resobot_corpus.read_text(encoding="utf-8"), E5Embeddings.model_id
-        )
+        assert collection.metadata["fingerprint"] == corpus_fingerprint(Settings(), E5Embeddings.model_id)
 
 
 def _contains(index: Index, word: str) -> tuple[list[str], list[str]]:
@@ -117,9 +139,11 @@ def test_session_build_created_a_store_under_the_data_dir(built_index_dir: Path,
     client = chromadb.PersistentClient(
         path=str(built_index_dir / "chroma"), settings=chromadb.config.Settings(anonymized_telemetry=False)
     )
-    units, sentences = _expected_rows(document)
-    assert client.get_collection(UNITS).count() == len(units) == 50
-    assert client.get_collection(SENTENCES).count() == len(sentences) == 93
+    english = parse_resolution(DEFAULT_CORPUS_EN.read_text(encoding="utf-8"))
+    index = Index(document, None, None, None, english)  # type: ignore[arg-type]  # rows only
+    units, sentences = _expected_rows(index)
+    assert client.get_collection(UNITS).count() == len(units) == 100  # 50 units, in French and in English
+    assert client.get_collection(SENTENCES).count() == len(sentences) == 186
 
 
 def test_build_into_an_empty_data_dir_embeds_every_unit_and_sentence(
@@ -132,9 +156,10 @@ def test_build_into_an_empty_data_dir_embeds_every_unit_and_sentence(
     index, report = build_index(settings)
 
     assert (data_dir / "chroma" / "chroma.sqlite3").is_file()
-    units, sentences = _expected_rows(document)
-    assert (report.rebuilt, report.units, report.sentences) == (True, 50, len(sentences))
-    assert sorted(embed_log.texts) == sorted([*units.values(), *sentences.values()])  # each one, once
+    units, sentences = _expected_rows(index)
+    assert (report.rebuilt, report.units, report.sentences) == (True, 50, len(_french(sentences)))
+    assert report.languages == ("fr", "en")
+    assert sorted(embed_log.texts) == sorted({*units.values(), *sentences.values()})  # each text, once
     assert embed_log.computed == []  # same texts as the session build: the real model's vectors are known
     assert index.document == document
     _check_store(index, document)
@@ -147,7 +172,7 @@ def test_unchanged_corpus_is_not_embedded_again(
 
     assert report.rebuilt is False
     assert embed_log.calls == 0
-    assert (report.units, report.sentences) == (50, len(_expected_rows(document)[1]))
+    assert (report.units, report.sentences) == (50, len(_french(_expected_rows(index)[1])))
     assert index.document == document
     _check_store(index, document)
 
@@ -165,7 +190,8 @@ def test_changed_corpus_is_rebuilt_and_the_new_word_is_searchable(
     index, report = build_index(changed)
 
     assert report.rebuilt is True
-    assert len(embed_log.texts) == report.units + report.sentences  # everything re-embedded, once
+    distinct = {t for rows in _expected_rows(index) for t in rows.values()}
+    assert len(embed_log.texts) == len(distinct)  # every distinct text, once
     new_unit = index.document.by_id()["paragraph-11"].text
     assert "le caractère cosmopolite et multiconfessionnel du Kazakhstan" in new_unit
     assert embed_log.computed == [new_unit, split_sentences(new_unit)[0]]  # only these are new texts
@@ -189,9 +215,9 @@ def test_force_rebuilds_an_unchanged_store(
     index, report = build_index(settings, force=True)
 
     assert report.rebuilt is True
-    units, sentences = _expected_rows(document)
-    assert sorted(embed_log.texts) == sorted([*units.values(), *sentences.values()])
-    assert (index.units._collection.count(), index.sentences._collection.count()) == (50, len(sentences))
+    units, sentences = _expected_rows(index)
+    assert sorted(embed_log.texts) == sorted({*units.values(), *sentences.values()})
+    assert (index.units._collection.count(), index.sentences._collection.count()) == (100, len(sentences))
     _check_store(index, document)
     embed_log.texts.clear()
     assert build_index(settings)[1].rebuilt is False
@@ -203,16 +229,15 @@ def test_dense_search_returns_unit_ids(settings: Settings, document: Document, e
     assert embed_log.calls == 0
 
     found = index.units.similarity_search("Maks Bokayev prisonnier", k=3)
-    ids = [d.id for d in found]
+    ids = [d.metadata["unit_id"] for d in found]
     assert {"recital-D", "paragraph-4"} & set(ids), ids
-    by_id = document.by_id()
     for doc in found:
-        assert doc.page_content == search_texts(document)[doc.id]
-        assert doc.metadata["kind"] == by_id[doc.id].kind
+        assert doc.page_content == _expected_rows(index)[0][doc.id]
+        assert doc.metadata["kind"] == doc.metadata["unit_id"].split("-")[0]
 
     scored = index.sentences.similarity_search_with_score("Maks Bokayev purge une peine de prison", k=3)
-    assert scored[0][0].id.startswith(("recital-D/", "paragraph-4/"))
-    assert scored[0][0].metadata["unit_id"] == scored[0][0].id.split("/")[0]
+    assert scored[0][0].metadata["unit_id"] in {"recital-D", "paragraph-4"}
+    assert scored[0][0].metadata["unit_id"] == scored[0][0].id.split("/")[0].removesuffix("@en")
     assert [s for _, s in scored] == sorted(s for _, s in scored)  # cosine distances, nearest first
 
 
@@ -228,7 +253,8 @@ def test_fingerprint_depends_on_corpus_model_and_format() -> None:
     assert base != fingerprint("texte ", "model-a")
     assert base != fingerprint("texte", "model-b")
     assert fingerprint("ab", "c") != fingerprint("a", "bc")  # parts are separated
-    assert INDEX_FORMAT in {"4"}  # bump INDEX_FORMAT (and this test) when what is embedded changes
+    assert base != fingerprint("texte", "model-a", "text")  # the English rendering counts too
+    assert INDEX_FORMAT in {"5"}  # bump INDEX_FORMAT (and this test) when what is embedded changes
 
 
 # --- server mode -----------------------------------------------------------------------------------------
@@ -294,9 +320,9 @@ def test_server_mode_builds_searches_and_skips_an_unchanged_rebuild(
 
     index, report = build_index(settings)
 
-    units, sentences = _expected_rows(document)
-    assert (report.rebuilt, report.units, report.sentences) == (True, 50, len(sentences))
-    assert sorted(embed_log.texts) == sorted([*units.values(), *sentences.values()])
+    units, sentences = _expected_rows(index)
+    assert (report.rebuilt, report.units, report.sentences) == (True, 50, len(_french(sentences)))
+    assert sorted(embed_log.texts) == sorted({*units.values(), *sentences.values()})
     assert not data_dir.exists()  # the server holds the store; nothing is written locally
     _check_store(index, document)
     listed = httpx.get(
@@ -304,16 +330,17 @@ def test_server_mode_builds_searches_and_skips_an_unchanged_rebuild(
     ).json()
     assert {c["name"] for c in listed} >= {UNITS, SENTENCES}
 
-    found = [d.id for d in index.units.similarity_search("Maks Bokayev prisonnier", k=3)]
+    found = [d.metadata["unit_id"] for d in index.units.similarity_search("Maks Bokayev prisonnier", k=3)]
     assert {"recital-D", "paragraph-4"} & set(found), found
 
     embed_log.texts.clear()
     monkeypatch.setenv("CHROMA_MODE", "server")  # the host defaults to 127.0.0.1 in server mode
     monkeypatch.setenv("CHROMA_PORT", str(chroma_server))
     again, report = build_index(Settings())
-    assert (report.rebuilt, report.units, report.sentences) == (False, 50, len(sentences))
+    assert (report.rebuilt, report.units, report.sentences) == (False, 50, len(_french(sentences)))
     assert embed_log.texts == []
-    assert [d.id for d in again.units.similarity_search("Maks Bokayev prisonnier", k=3)] == found
+    again_found = again.units.similarity_search("Maks Bokayev prisonnier", k=3)
+    assert [d.metadata["unit_id"] for d in again_found] == found
 
 
 def test_footnote_is_searched_with_the_text_that_refers_to_it(document: Document) -> None:

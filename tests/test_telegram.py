@@ -15,7 +15,7 @@ from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.telegram.app import TokenError, build_application, source_id
 from bot.telegram.render import TELEGRAM_LIMIT, render_telegram, unit_html
-from tests.botapi_server import BotApiServer
+from tests.botapi_server import BotApiServer, BotMessage
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, GROUP, TOKEN, WAIT, ask, feedback, running
 
 FOLLOW_UP = "Et à combien d'années a-t-il été condamné ?"
@@ -37,12 +37,32 @@ async def test_french_question_is_answered_with_citations_and_buttons(server: Bo
     assert server.chat_actions(CHAT) == ["typing"]
 
 
-async def test_english_question_cites_french_unit_with_english_labels(server: BotApiServer, app: Application
-                                                                      ) -> None:
+def shown(server: BotApiServer, message_id: int) -> BotMessage:
+    """A message of the chat as it stands now (after edits)."""
+    return next(m for m in server.messages(CHAT) if m.message_id == message_id)
+
+
+async def test_english_question_quotes_english_and_a_unit_switches_between_languages_in_place(
+    server: BotApiServer, app: Application
+) -> None:
     (reply,) = await ask(server, "Who is Maks Bokayev?", language_code="en")
-    assert reply.text.startswith("Here is what the resolution says (quoted in the original French)")
-    assert "(para. 4)" in reply.text
+    assert reply.text.startswith("Here is what the resolution says (unofficial English translation")
+    assert "(para. 4)" in reply.text and "Calls for the full rehabilitation" in reply.text
     assert reply.buttons[0] == {"text": "Para. 4", "callback_data": "u:en:paragraph-4"}
+    # the button opens the unit in English, with a switch that edits the same message to the French and back
+    server.press_button(CHAT, reply.message_id, "u:en:paragraph-4")
+    (unit,) = await server.wait_for_messages(CHAT, after_message_id=reply.message_id, timeout=WAIT)
+    assert unit.text.startswith("Para. 4\nUnofficial English translation") and "Calls for" in unit.text
+    assert unit.buttons == [{"text": "🇫🇷 Original", "callback_data": "t:en:fr:paragraph-4"}]
+    server.press_button(CHAT, unit.message_id, "t:en:fr:paragraph-4")
+    await server.wait_until(lambda: "demande la réhabilitation" in shown(server, unit.message_id).text,
+                            timeout=WAIT, what="the French original")
+    french = shown(server, unit.message_id)
+    assert french.text.startswith("Para. 4\n\ndemande la réhabilitation")
+    assert french.buttons == [{"text": "🇬🇧 English", "callback_data": "t:en:en:paragraph-4"}]
+    server.press_button(CHAT, unit.message_id, "t:en:en:paragraph-4")
+    await server.wait_until(lambda: "Calls for" in shown(server, unit.message_id).text,
+                            timeout=WAIT, what="the English again")
 
 
 async def test_unit_button_opens_the_cited_unit_and_votes_are_recorded(
@@ -287,7 +307,7 @@ async def test_groups_are_answered_only_when_the_bot_is_addressed(server: BotApi
     (again,) = await ask(server, "Who is Maks Bokayev?", GROUP, reply_to_message_id=reply.message_id, **group)
     assert "(para. 4)" in again.text
     (usage,) = await ask(server, "/source@resobot_test_bot 4", GROUP, **group)
-    assert usage.text.startswith("Para. 4\n\ndemande la réhabilitation")
+    assert usage.text.startswith("Para. 4\nUnofficial English translation — the French text is authoritative")
     server.send_text(GROUP, "/start@other_bot", **group)  # type: ignore[arg-type]
     (last,) = await ask(server, "/help", GROUP, **group)
     assert len(server.messages(GROUP)) == 4 and last.text.startswith("I answer")

@@ -12,6 +12,7 @@ from bot.text.language import Lang
 class Quote:
     unit_id: str
     text: str
+    language: Lang = "fr"  # the text quoted: the French original, or the English rendering
 
 
 @dataclass(frozen=True)
@@ -30,4 +31,5 @@ class Answer:
             "language": self.language,
             "citations": self.citations,
             "refused": self.refused,
+            "quotes": [{"id": q.unit_id, "text": q.text, "language": q.language} for q in self.quotes],
         }

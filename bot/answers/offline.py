@@ -50,16 +50,16 @@ class OfflineAnswerer:
         self.document = index.document
         self._units = index.document.by_id()
         got = index.sentences._collection.get(include=["embeddings", "documents", "metadatas"])
-        order = sorted(
-            range(len(got["ids"])),
-            key=lambda i: (got["metadatas"][i]["unit_id"], got["metadatas"][i]["position"]),
-        )
-        self._sentences: dict[str, list[tuple[str, np.ndarray]]] = {}
+        metas = got["metadatas"]
+        order = sorted(range(len(got["ids"])), key=lambda i: (metas[i]["unit_id"], metas[i]["position"]))
+        # language → unit id → its sentences, in order, with their vectors
+        self._sentences: dict[str, dict[str, list[tuple[str, np.ndarray]]]] = {"fr": {}, "en": {}}
         for i in order:
-            self._sentences.setdefault(got["metadatas"][i]["unit_id"], []).append(
+            self._sentences[metas[i].get("language", "fr")].setdefault(metas[i]["unit_id"], []).append(
                 (got["documents"][i], np.asarray(got["embeddings"][i], dtype=np.float32))
             )
-        self._all_sentences = np.stack([v for s in self._sentences.values() for _, v in s])
+        # the refusal margin was calibrated on the French sentences
+        self._all_sentences = np.stack([v for s in self._sentences["fr"].values() for _, v in s])
         self._background = index.embeddings.passages(_background_sentences())
 
     def in_scope_margin(self, query: str) -> float:
@@ -68,8 +68,22 @@ class OfflineAnswerer:
         vector = self.index.embeddings.query(query)
         return float((self._all_sentences @ vector).max() - (self._background @ vector).max())
 
-    def _best_sentences(self, unit_id: str, vector: np.ndarray, question: str, n: int) -> list[str]:
-        sentences = self._sentences.get(unit_id) or [(self._units[unit_id].text, vector)]
+    def quote_language(self, language: Lang) -> Lang:
+        """English questions are quoted from the English rendering (if any), French ones in French."""
+        return "en" if language == "en" and self.index.english is not None else "fr"
+
+    def intro(self, key: str, language: Lang) -> str:
+        """"Here is what the resolution says" and which text the quotes come from."""
+        if self.quote_language(language) == "fr":
+            return say(key, language, source=say("source_fr", language))
+        source = "source_en_official" if self.index.english_official else "source_en_translation"
+        return say(key, language, source=say(source, language))
+
+    def _best_sentences(
+        self, unit_id: str, vector: np.ndarray, question: str, n: int, language: Lang = "fr"
+    ) -> list[str]:
+        text = self.index.text_of(unit_id, language)
+        sentences = self._sentences[language].get(unit_id) or [(text, vector)]
         words = set(tokens(question)) | set(tokens(question, "english"))
         scored = []
         for position, (text, emb) in enumerate(sentences):
@@ -84,10 +98,11 @@ class OfflineAnswerer:
             for ref in retrieval.references
             if ref not in self._units
         ]
+        quoted = self.quote_language(language)
         referenced = [h.unit for h in retrieval.hits if h.referenced]
         if referenced:
-            quotes = [Quote(u.id, u.text) for u in referenced]
-            return self._compose(say("lookup", language), quotes, language, notes)
+            quotes = [Quote(u.id, self.index.text_of(u.id, quoted), quoted) for u in referenced]
+            return self._compose(self.intro("lookup", language), quotes, language, notes)
         if notes:
             return Answer(" ".join(notes), language, [], refused=True)
         if not self.answerable(retrieval):
@@ -100,12 +115,12 @@ class OfflineAnswerer:
         ]
         vector = self.index.embeddings.query(retrieval.query)
         quotes = [
-            Quote(u.id, s)
+            Quote(u.id, s, quoted)
             for i, u in enumerate(chosen)
-            for s in self._best_sentences(u.id, vector, retrieval.query, 2 if i == 0 else 1)
+            for s in self._best_sentences(u.id, vector, retrieval.query, 2 if i == 0 else 1, quoted)
         ]
         notes_after = gaps(retrieval, quotes, language)
-        return self._compose(say("intro", language), quotes, language, [], notes_after)
+        return self._compose(self.intro("intro", language), quotes, language, [], notes_after)
 
     def answerable(self, retrieval: Retrieval) -> bool:
         """The text speaks of every key term of the question; a question without any ("Bonjour !") must

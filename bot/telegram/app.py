@@ -16,8 +16,8 @@ import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from telegram import BotCommand, Message, Update
-from telegram.constants import ChatType
+from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden
 from telegram.ext import (
     Application,
@@ -40,7 +40,7 @@ from bot.state.factory import open_state
 from bot.telegram.access import QuestionLimit, addressed_text, guard, user_language
 from bot.telegram.chat_action import keep_typing
 from bot.telegram.flood import RetryingRateLimiter
-from bot.telegram.keyboards import answer_keyboard
+from bot.telegram.keyboards import answer_keyboard, language_switch
 from bot.telegram.redact import hide_in_logs
 from bot.telegram.render import render_telegram, unit_html
 from bot.telegram.updates import ChatOrderedProcessor
@@ -96,14 +96,40 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> StateStore:
     return context.bot_data["state"]
 
 
+def _unit_parts(context: ContextTypes.DEFAULT_TYPE, unit_id: str, lang: Lang, shown: Lang) -> list[str]:
+    """A unit as Telegram HTML, labelled in the asker's language, its text in `shown` (the English rendering
+    says it is one)."""
+    index = _pipeline(context).index
+    if shown == "en" and index.english is not None:
+        note = say("unit_english_official" if index.english_official else "unit_english_translation", lang)
+        return unit_html(index.english.by_id()[unit_id], lang, note=note)
+    return unit_html(index.document.by_id()[unit_id], lang)
+
+
 async def _send_unit(message: Message, context: ContextTypes.DEFAULT_TYPE, unit_id: str, lang: Lang) -> None:
-    document = _pipeline(context).index.document
-    unit = document.by_id().get(unit_id)
-    if unit is None:
-        await message.reply_text(no_such_unit(document, unit_id, lang))
+    """The unit in the asker's language (English: the rendering, with a switch to the French original)."""
+    index = _pipeline(context).index
+    if unit_id not in index.document.by_id():
+        await message.reply_text(no_such_unit(index.document, unit_id, lang))
         return
-    for part in unit_html(unit, lang):
-        await message.reply_html(part)
+    shown: Lang = "en" if lang == "en" and index.english is not None else "fr"
+    parts = _unit_parts(context, unit_id, lang, shown)
+    switch = language_switch(unit_id, lang, shown) if index.english is not None and len(parts) == 1 else None
+    for i, part in enumerate(parts):
+        await message.reply_html(part, reply_markup=switch if i == len(parts) - 1 else None)
+
+
+async def _switch_language(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, rest: str) -> None:
+    """t:<label language>:<text language>:<unit id>: the same message, edited into the other text."""
+    lang, shown, unit_id = [*rest.split(":", 2), "", ""][:3]
+    index = _pipeline(context).index
+    if lang not in ("fr", "en") or shown not in ("fr", "en") or unit_id not in index.document.by_id():
+        return
+    parts = _unit_parts(context, unit_id, lang, shown)  # type: ignore[arg-type]
+    if len(parts) == 1 and index.english is not None:
+        await query.edit_message_text(
+            parts[0], parse_mode=ParseMode.HTML, reply_markup=language_switch(unit_id, lang, shown)
+        )
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -190,7 +216,8 @@ async def media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Parses the CallbackQuery: u:<lang>:<unit id> opens a unit, q:<lang>:<unit id> asks about its subject,
+    """Parses the CallbackQuery: u:<lang>:<unit id> opens a unit, t:… switches its language (edit in place),
+    q:<lang>:<unit id> asks about its subject,
     v:<up|down>:<answer id> records a vote."""
     query = update.callback_query
     kind, _, rest = (query.data or "").partition(":")
@@ -201,6 +228,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # CallbackQueries need to be answered, even if no notification to the user is needed.
     await query.answer()
+    if kind == "t":
+        await _switch_language(query, context, rest)
+        return
     lang, _, unit_id = rest.partition(":")
     if lang not in ("fr", "en") or not isinstance(query.message, Message):
         return

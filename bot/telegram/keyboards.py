@@ -1,5 +1,6 @@
 """The buttons under an answer: one per cited unit (opens its text), 👍 / 👎, and after a refusal one per
-nearby subject the resolution does cover (asks about it). Callback data stays under Telegram's 64 bytes."""
+nearby subject the resolution does cover (asks about it); under a unit, the switch between the French
+original and the English rendering. Callback data stays under Telegram's 64 bytes."""
 
 from __future__ import annotations
 
@@ -29,6 +30,13 @@ def answer_keyboard(answer: Answer, answer_id: str) -> InlineKeyboardMarkup:
         InlineKeyboardButton("👎", callback_data=f"v:down:{answer_id}"),
     ]
     return InlineKeyboardMarkup([*rows, votes])
+
+
+def language_switch(unit_id: str, lang: str, shown: str) -> InlineKeyboardMarkup:
+    """Under a unit shown in English, "🇫🇷 Original"; under the French, "🇬🇧 English": each edits the same
+    message into the other text (t:<label language>:<text language>:<unit id>)."""
+    other, text = ("fr", "🇫🇷 Original") if shown == "en" else ("en", "🇬🇧 English")
+    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=f"t:{lang}:{other}:{unit_id}")]])
 
 
 def _capital(text: str) -> str:

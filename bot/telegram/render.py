@@ -84,9 +84,10 @@ def render_telegram(answer: Answer, lang: Lang | None = None, limit: int = TELEG
     return join_parts(blocks, limit) or [_esc(answer.text) or "…"]
 
 
-def unit_html(unit: Unit, lang: Lang, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """One unit's full text under its readable label ("§ 6" / "para. 6"), as Telegram HTML messages."""
+def unit_html(unit: Unit, lang: Lang, limit: int = TELEGRAM_LIMIT, note: str = "") -> list[str]:
+    """One unit's full text under its readable label ("§ 6" / "para. 6"), as Telegram HTML messages; `note`
+    (in italics under the label) says when the text is a translation."""
     label = cite(unit.id, lang)
-    head = f"<b>{_esc(label[:1].upper() + label[1:])}</b>"
+    head = f"<b>{_esc(label[:1].upper() + label[1:])}</b>" + (f"\n<i>{_esc(note)}</i>" if note else "")
     blocks = [head, *(_esc(p) for p in split_plain(unit.text, limit - _TAG_ROOM))]
     return join_parts(blocks, limit)

@@ -6,13 +6,20 @@ from bot.text.language import Lang
 
 MESSAGES: dict[str, dict[str, str]] = {
     "intro": {
-        "fr": "Voici ce que dit la résolution :",
-        "en": "Here is what the resolution says (quoted in the original French):",
+        "fr": "Voici ce que dit la résolution{source} :",
+        "en": "Here is what the resolution says{source}:",
     },
     "lookup": {
-        "fr": "Texte de la résolution :",
-        "en": "Text of the resolution (original French):",
+        "fr": "Texte de la résolution{source} :",
+        "en": "Text of the resolution{source}:",
     },
+    # Which text the quotes come from, said once per answer.
+    "source_fr": {"fr": "", "en": " (quoted in the original French)"},
+    "source_en_translation": {
+        "fr": " (traduction anglaise non officielle — le texte français fait foi)",
+        "en": " (unofficial English translation — the French text is authoritative)",
+    },
+    "source_en_official": {"fr": " (version anglaise)", "en": " (English version)"},
     "not_covered": {
         "fr": "La résolution {procedure} ne parle pas de {subject} : je ne réponds qu'à partir de son texte.",
         "en": "Resolution {procedure} does not mention {subject}: I only answer from its text.",
@@ -58,6 +65,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "(Your question was long: only its first {n} characters were read.)",
     },
     "sources": {"fr": "Sources", "en": "Sources"},
+    "original": {"fr": "original français", "en": "French original"},
+    "unit_english_translation": {
+        "fr": "Traduction anglaise non officielle — le texte français fait foi.",
+        "en": "Unofficial English translation — the French text is authoritative.",
+    },
+    "unit_english_official": {"fr": "Version anglaise.", "en": "English version."},
+    "no_english": {
+        "fr": "Aucune version anglaise n'est configurée pour ce texte (RESOBOT_CORPUS_EN).",
+        "en": "No English rendering is configured for this text (RESOBOT_CORPUS_EN).",
+    },
     "llm_unreachable": {
         "fr": "(Le modèle de langue n'a pas pu être joint : voici la réponse tirée directement du texte.)",
         "en": "(The language model could not be reached: here is the answer quoted from the text.)",
