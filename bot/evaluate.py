@@ -21,6 +21,7 @@ METRICS = (
     ("switch_gold", "new topics after a conversation citing a gold unit"),
     ("false_refusals", "in-scope questions refused"),
     ("language_match", "answers in the question's language"),
+    ("quotes_language", "answers whose quotes are all in the question's language"),
 )
 
 
@@ -61,6 +62,8 @@ def judge(pipeline: Pipeline, row: dict[str, Any]) -> dict[str, Any]:
         "language": answer.language,
         "language_match": answer.language == row["lang"],
     }
+    if answer.quotes:
+        result["quotes_language"] = all(q.language == row["lang"] for q in answer.quotes)
     if row["type"] == "oos":
         result["oos_refused"] = answer.refused
         result["oos_in_chat" if history else "oos_alone"] = answer.refused

@@ -168,3 +168,14 @@ def test_unknown_provider_is_a_clear_error() -> None:
     pytest.importorskip("langchain", reason='the optional extra: pip install -e ".[openai]"')
     with pytest.raises(LLMError, match="nosuchprovider"):
         make_chat_model(Settings(llm_model="nosuchprovider:model"))
+
+
+def test_an_english_question_gives_the_model_the_english_rendering(pipeline: Pipeline) -> None:
+    model = RecordingModel(responses=["{}"])
+    ask(pipeline, model, "What does the resolution say about the trade unions?", "en")
+    _, human = (m.content for m in model.sent[0])
+    assert "whereas" in human or "Urges" in human
+    assert "considérant" not in human and "exhorte" not in human
+    french = RecordingModel(responses=["{}"])
+    ask(pipeline, french, TRADE_UNIONS, "fr")
+    assert "considérant" in french.sent[0][1].content or "exhorte" in french.sent[0][1].content

@@ -116,12 +116,15 @@ class GenerativeAnswerer:
         self._system = prompt_text("answer")[0]
         self._evidence: dict[str, Evidence] = {}
 
-    def evidence(self, unit: Unit) -> Evidence:
-        if unit.id not in self._evidence:
-            sentences = tuple(split_sentences(unit.text))
+    def evidence(self, unit: Unit, language: Lang = "fr") -> Evidence:
+        """The unit's text in `language` (the one the model is given), split and embedded once."""
+        key = f"{language}:{unit.id}"
+        if key not in self._evidence:
+            text = self.offline.index.text_of(unit.id, language)
+            sentences = tuple(split_sentences(text))
             vectors = self.embeddings.passages(list(sentences))
-            self._evidence[unit.id] = Evidence(unit.id, unit.text, sentences, vectors)
-        return self._evidence[unit.id]
+            self._evidence[key] = Evidence(unit.id, text, sentences, vectors)
+        return self._evidence[key]
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return np.stack([self.embeddings.query(t) for t in texts]) if texts else np.zeros((0, 384))
@@ -138,6 +141,9 @@ class GenerativeAnswerer:
         top = retrieval.hits[0].score
         hits = retrieval.hits[: self.max_units]
         units = [h.unit for h in hits if h.referenced or h.score >= UNIT_SCORE_RATIO * top]
+        quoted = self.offline.quote_language(language)  # English questions get the English rendering
+        if quoted == "en" and self.offline.index.english is not None:
+            units = [self.offline.index.english.by_id()[u.id] for u in units]
         # Without a standalone rewrite, the earlier questions go with the question (fenced alike).
         earlier = [f"(earlier question: {h})" for h in history[-2:]]
         inputs = {
@@ -155,7 +161,8 @@ class GenerativeAnswerer:
         if refused:
             logger.info("model refused although retrieval found evidence; offline answer")
             return offline
-        verdict = verify_claims(claims, [self.evidence(u) for u in units], self._embed, self._on_topic)
+        evidence = [self.evidence(u, quoted) for u in units]
+        verdict = verify_claims(claims, evidence, self._embed, self._on_topic)
         for claim, reason in verdict.dropped:
             logger.info("claim dropped (%s): %r %s", reason, claim.text[:100], list(claim.units))
         if not verdict.kept:
