@@ -77,7 +77,7 @@ class Pipeline:
     def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
         history = _earlier(history)
         q = clean_question(question, self.settings.max_question_chars, history)
-        return self.retriever.search(q.text, history)
+        return self.retriever.search(q.text, history, q.language)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer a question (raises BadQuestion for a message that is not one)."""
@@ -86,12 +86,12 @@ class Pipeline:
         if not q.has_words:
             return Answer(say("no_words", q.language), q.language, [], refused=True)
         if self.generator is None:
-            answer = self.answerer.answer(self.retriever.search(q.text, history), q.language)
+            answer = self.answerer.answer(self.retriever.search(q.text, history, q.language), q.language)
         else:
             # The model first makes a follow-up standalone; if it cannot, the conversation is searched.
             standalone = rewrite_followup(self.llm, q.text, history)
             rewritten = standalone != q.text
-            retrieval = self.retriever.search(standalone, [] if rewritten else history)
+            retrieval = self.retriever.search(standalone, [] if rewritten else history, q.language)
             answer = self.generator.answer(retrieval, q.language, () if rewritten else history)
         if q.truncated:
             note = say("truncated", q.language, n=self.settings.max_question_chars)

@@ -21,7 +21,9 @@ from index.store import Index, search_texts
 
 # Reciprocal-rank fusion: score = Σ weight / (RRF_K + rank). A small K trusts the top of each list.
 RRF_K = 10
-WEIGHTS = {"dense_unit": 1.0, "dense_sentence": 1.0, "lexical": 1.0, "lexical_en": 1.0}
+WEIGHTS = {"dense_unit": 1.0, "dense_sentence": 1.0, "lexical": 1.0}
+# BM25 runs over each language's text; the list in the question's language counts fully, the other less.
+OTHER_LANGUAGE_LEXICAL = 0.5
 # Citations ("– vu …") and footnotes list other texts by date, and the closing paragraph only forwards the
 # resolution to its addressees: they answer questions about sources and addressees, and little else.
 SOURCE_KINDS = ("citation", "footnote")
@@ -113,22 +115,27 @@ class Retriever:
             sentence_cos[i] = max(sentence_cos[i], 1.0 - distance)
         return unit_cos, sentence_cos
 
-    def _fused(self, query: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _fused(self, query: str, language: str = "fr") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         unit_cos, sentence_cos = self._dense(bridge_terms(query))
         lexical = self._lexical.scores(query)
         fused = WEIGHTS["dense_unit"] / (RRF_K + _ranks(unit_cos))
         fused += WEIGHTS["dense_sentence"] / (RRF_K + _ranks(sentence_cos))
-        fused += np.where(lexical > 0, WEIGHTS["lexical"] / (RRF_K + _ranks(lexical)), 0.0)
+        other = OTHER_LANGUAGE_LEXICAL
+        weight_fr = other if language == "en" and self._lexical_en is not None else 1.0
+        fused += np.where(lexical > 0, WEIGHTS["lexical"] * weight_fr / (RRF_K + _ranks(lexical)), 0.0)
         if self._lexical_en is not None:
             lexical_en = self._lexical_en.scores(query)
-            fused += np.where(lexical_en > 0, WEIGHTS["lexical_en"] / (RRF_K + _ranks(lexical_en)), 0.0)
+            weight_en = 1.0 if language == "en" else other
+            ranked_en = WEIGHTS["lexical"] * weight_en / (RRF_K + _ranks(lexical_en))
+            fused += np.where(lexical_en > 0, ranked_en, 0.0)
         return fused, np.maximum(unit_cos, sentence_cos), lexical
 
-    def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
+    def search(self, question: str, history: Sequence[str] = (), language: str = "fr") -> Retrieval:
+        """`language`: the question's ("fr" or "en"), whose text's BM25 list counts fully."""
         resolved = resolve(question, history, self.vocabulary)
-        fused, dense, lexical = self._fused(question)
+        fused, dense, lexical = self._fused(question, language)
         if resolved.followup:  # its own words lack the subject: the message that named it leads
-            c_fused, c_dense, c_lexical = self._fused(f"{resolved.context} {question}")
+            c_fused, c_dense, c_lexical = self._fused(f"{resolved.context} {question}", language)
             fused = (fused * FOLLOWUP_OWN_WEIGHT + c_fused) * self._subject_boost(resolved.subject)
             dense, lexical = np.maximum(dense, c_dense), np.maximum(lexical, c_lexical)
         if not _ASKS_SOURCES.search(question):

@@ -164,3 +164,10 @@ def test_eval_reports_out_of_scope_alone_and_mid_conversation_and_topic_switches
     assert (report["oos_alone"], report["oos_alone_n"]) == (1.0, 1)
     assert (report["oos_in_chat"], report["oos_in_chat_n"]) == (1.0, 1)
     assert (report["switch_gold"], report["switch_gold_n"]) == (1.0, 1)
+
+
+def test_units_in_english_have_the_same_ids_in_the_same_order(run) -> None:
+    french = json.loads(run("units", "--json").output)
+    english = json.loads(run("units", "--json", "--language", "en").output)
+    assert [u["id"] for u in english] == [u["id"] for u in french]
+    assert english[8]["text"].startswith("whereas") and french[8]["text"].startswith("considérant")

@@ -15,6 +15,7 @@ from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.telegram.app import TokenError, build_application, source_id
 from bot.telegram.render import TELEGRAM_LIMIT, render_telegram, unit_html
+from bot.text.labels import cite
 from tests.botapi_server import BotApiServer, BotMessage
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, GROUP, TOKEN, WAIT, ask, feedback, running
 
@@ -43,26 +44,30 @@ def shown(server: BotApiServer, message_id: int) -> BotMessage:
 
 
 async def test_english_question_quotes_english_and_a_unit_switches_between_languages_in_place(
-    server: BotApiServer, app: Application
+    server: BotApiServer, app: Application, pipeline: Pipeline
 ) -> None:
     (reply,) = await ask(server, "Who is Maks Bokayev?", language_code="en")
     assert reply.text.startswith("Here is what the resolution says (unofficial English translation")
-    assert "(para. 4)" in reply.text and "Calls for the full rehabilitation" in reply.text
-    assert reply.buttons[0] == {"text": "Para. 4", "callback_data": "u:en:paragraph-4"}
+    unit_id = pipeline.ask("Who is Maks Bokayev?").citations[0]
+    label = cite(unit_id, "en")
+    assert f"({label})" in reply.text
+    assert reply.buttons[0] == {"text": label[:1].upper() + label[1:], "callback_data": f"u:en:{unit_id}"}
+    english, french = pipeline.index.text_of(unit_id, "en"), pipeline.index.text_of(unit_id, "fr")
     # the button opens the unit in English, with a switch that edits the same message to the French and back
-    server.press_button(CHAT, reply.message_id, "u:en:paragraph-4")
+    server.press_button(CHAT, reply.message_id, f"u:en:{unit_id}")
     (unit,) = await server.wait_for_messages(CHAT, after_message_id=reply.message_id, timeout=WAIT)
-    assert unit.text.startswith("Para. 4\nUnofficial English translation") and "Calls for" in unit.text
-    assert unit.buttons == [{"text": "🇫🇷 Original", "callback_data": "t:en:fr:paragraph-4"}]
-    server.press_button(CHAT, unit.message_id, "t:en:fr:paragraph-4")
-    await server.wait_until(lambda: "demande la réhabilitation" in shown(server, unit.message_id).text,
+    assert unit.text.endswith(english) and "Unofficial English translation" in unit.text
+    assert unit.buttons == [{"text": "🇫🇷 Original", "callback_data": f"t:en:fr:{unit_id}"}]
+    server.press_button(CHAT, unit.message_id, f"t:en:fr:{unit_id}")
+    await server.wait_until(lambda: shown(server, unit.message_id).text.endswith(french),
                             timeout=WAIT, what="the French original")
-    french = shown(server, unit.message_id)
-    assert french.text.startswith("Para. 4\n\ndemande la réhabilitation")
-    assert french.buttons == [{"text": "🇬🇧 English", "callback_data": "t:en:en:paragraph-4"}]
-    server.press_button(CHAT, unit.message_id, "t:en:en:paragraph-4")
-    await server.wait_until(lambda: "Calls for" in shown(server, unit.message_id).text,
+    edited = shown(server, unit.message_id)
+    assert "translation" not in edited.text and edited.text.startswith(label[:1].upper() + label[1:])
+    assert edited.buttons == [{"text": "🇬🇧 English", "callback_data": f"t:en:en:{unit_id}"}]
+    server.press_button(CHAT, unit.message_id, f"t:en:en:{unit_id}")
+    await server.wait_until(lambda: shown(server, unit.message_id).text.endswith(english),
                             timeout=WAIT, what="the English again")
+    assert len(server.messages(CHAT)) == 2  # edited in place: no new message
 
 
 async def test_unit_button_opens_the_cited_unit_and_votes_are_recorded(
