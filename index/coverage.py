@@ -1,12 +1,14 @@
 """Does the resolution speak of what a question asks? Its key terms (the subject: a person, a body, a law,
-a place, a topic) are looked up in the text, in either language: French stems of the units, English
-stems of the English rendering, the EU terms table, and near spellings of the text's own words.
+a place, a topic) are looked up in the text, unit by unit, in either language: French and English stems
+and lemmas of the units and of their English rendering, the EU terms table, the everyday words for the
+text's subjects (data/synonyms.tsv), compounds and typos of the text's own words.
 
 The words that only frame a question ("résolution", "Parlement", "say", "demande") are not key terms:
 every unit would match them. Example usage:
 
-    vocabulary = Vocabulary.build(document, english_text)
-    vocabulary.uncovered(vocabulary.key_terms("What does the resolution say about floods?"))  # ["floods"]
+    vocabulary = Vocabulary.build(document, english_document)
+    question = "What does the resolution say about floods?"
+    vocabulary.uncovered(vocabulary.key_terms(question), question)  # [Term("floods", "floods")]
 """
 
 from __future__ import annotations
