@@ -106,7 +106,7 @@ def _unit_words(texts: list[str]) -> set[str]:
     stems = {s for w in words for s in _stems(w)}
     for word, everyday in synonyms():
         if _stems(fold(word)) & stems:
-            words |= {fold(w) for w in everyday}
+            words |= everyday
     return words
 
 

@@ -54,12 +54,12 @@ def eu_terms() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def synonyms() -> list[tuple[str, list[str]]]:
-    """A word of the resolution and the everyday words a reader names its subject with
+def synonyms() -> list[tuple[str, frozenset[str]]]:
+    """A word of the resolution and the everyday words (folded) a reader names its subject with
     (data/synonyms.tsv): "LGBTI" → "gay", "homosexuelles"; "médias" → "press", "outlets"."""
     text = resources.files("index").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return [(word.strip(), everyday.split()) for word, everyday in rows]
+    return [(word.strip(), frozenset(fold(w) for w in everyday.split())) for word, everyday in rows]
 
 
 def bridge_terms(question: str) -> str:
@@ -68,7 +68,7 @@ def bridge_terms(question: str) -> str:
     folded = fold(question)
     words = set(re.findall(r"\w+", folded))
     extra = [fr for en, fr in eu_terms() if re.search(rf"(?<!\w){re.escape(fold(en))}(?!\w)", folded)]
-    extra += [word for word, everyday in synonyms() if words & {fold(w) for w in everyday}]
+    extra += [word for word, everyday in synonyms() if words & everyday]
     return question + (" " + " ".join(extra) if extra else "")
 
 
@@ -81,8 +81,8 @@ class LexicalIndex:
         self._bm25.index([tokens(t, language) or ["\0"] for t in texts], show_progress=False)
         self._size = len(texts)
 
-    def scores(self, question: str) -> np.ndarray:
-        text = bridge_terms(question)
+    def scores(self, text: str) -> np.ndarray:
+        """BM25 scores of every unit for `text` (a question already passed through `bridge_terms`)."""
         query = list(dict.fromkeys(tokens(text) + tokens(text, "english")))
         if not query:
             return np.zeros(self._size, dtype=np.float32)

@@ -72,12 +72,12 @@ class Retriever:
         self.settings = settings
         self.units = list(index.document.units)
         self._position = {u.id: i for i, u in enumerate(self.units)}
-        searched = search_texts(index.document)
-        self._lexical = LexicalIndex([searched[u.id] for u in self.units])
-        self._lexical_en = None
-        if index.english is not None:  # the English rendering, with the English analyzer
-            searched_en = search_texts(index.english)
-            self._lexical_en = LexicalIndex([searched_en[u.id] for u in self.units], "english")
+        # BM25 over each language's text with its own analyzer: language → index
+        self._lexical: dict[str, LexicalIndex] = {}
+        for language, doc, analyzer in (("fr", index.document, "french"), ("en", index.english, "english")):
+            if doc is not None:
+                searched = search_texts(doc)
+                self._lexical[language] = LexicalIndex([searched[u.id] for u in self.units], analyzer)
         self._n_sentences = index.sentences._collection.count()
         self._n_units = index.units._collection.count()
         self.vocabulary = Vocabulary.build(index.document, index.english)
@@ -116,19 +116,15 @@ class Retriever:
         return unit_cos, sentence_cos
 
     def _fused(self, query: str, language: str = "fr") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        unit_cos, sentence_cos = self._dense(bridge_terms(query))
-        lexical = self._lexical.scores(query)
+        bridged = bridge_terms(query)
+        unit_cos, sentence_cos = self._dense(bridged)
         fused = WEIGHTS["dense_unit"] / (RRF_K + _ranks(unit_cos))
         fused += WEIGHTS["dense_sentence"] / (RRF_K + _ranks(sentence_cos))
-        other = OTHER_LANGUAGE_LEXICAL
-        weight_fr = other if language == "en" and self._lexical_en is not None else 1.0
-        fused += np.where(lexical > 0, WEIGHTS["lexical"] * weight_fr / (RRF_K + _ranks(lexical)), 0.0)
-        if self._lexical_en is not None:
-            lexical_en = self._lexical_en.scores(query)
-            weight_en = 1.0 if language == "en" else other
-            ranked_en = WEIGHTS["lexical"] * weight_en / (RRF_K + _ranks(lexical_en))
-            fused += np.where(lexical_en > 0, ranked_en, 0.0)
-        return fused, np.maximum(unit_cos, sentence_cos), lexical
+        scores = {lang: lexical.scores(bridged) for lang, lexical in self._lexical.items()}
+        for lang, lexical in scores.items():
+            weight = 1.0 if lang == language or len(scores) == 1 else OTHER_LANGUAGE_LEXICAL
+            fused += np.where(lexical > 0, WEIGHTS["lexical"] * weight / (RRF_K + _ranks(lexical)), 0.0)
+        return fused, np.maximum(unit_cos, sentence_cos), scores["fr"]
 
     def search(self, question: str, history: Sequence[str] = (), language: str = "fr") -> Retrieval:
         """`language`: the question's ("fr" or "en"), whose text's BM25 list counts fully."""

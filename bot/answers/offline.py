@@ -82,8 +82,9 @@ class OfflineAnswerer:
     def _best_sentences(
         self, unit_id: str, vector: np.ndarray, question: str, n: int, language: Lang = "fr"
     ) -> list[str]:
-        text = self.index.text_of(unit_id, language)
-        sentences = self._sentences[language].get(unit_id) or [(text, vector)]
+        sentences = self._sentences[language].get(unit_id)
+        if not sentences:
+            sentences = [(self.index.text_of(unit_id, language), vector)]
         words = set(tokens(question)) | set(tokens(question, "english"))
         scored = []
         for position, (text, emb) in enumerate(sentences):
