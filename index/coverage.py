@@ -85,12 +85,16 @@ _AUXILIARY = re.compile(
 def predicate_words(question: str) -> set[str]:
     """Past participles that say what happened to the subject ("ont été prononcées", "was he released",
     "died"), not what the subject is: they need not be in the text. A French participle counts only after
-    an auxiliary: "personnes handicapées" names a subject."""
+    an auxiliary, an English one not before a noun: "personnes handicapées", "disabled people" name a
+    subject."""
     found = set()
-    for m in re.finditer(r"[^\W\d_]+", question):
+    matches = list(re.finditer(r"[^\W\d_]+", question))
+    for i, m in enumerate(matches):
         word = m.group().lower()
         french = word.endswith(("é", "ée", "és", "ées")) and _AUXILIARY.search(question[: m.start()])
-        if french or (len(word) >= 4 and word.endswith("ed")):
+        following = fold(matches[i + 1].group()) if i + 1 < len(matches) else ""
+        adjective = following and following not in not_key_terms()  # "disabled people" names a subject
+        if french or (len(word) >= 4 and word.endswith("ed") and not adjective):
             found.add(fold(word))
     return found
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.settings import Settings
+from index.answerable import missing, unmentioned
 from index.coverage import Term, Vocabulary
 from index.followup import resolve
 from index.lexical import LexicalIndex, bridge_terms
@@ -37,6 +38,8 @@ _ASKS_SOURCES = re.compile(
     r"destinataires?|addressees?)\b",
     re.I,
 )
+
+
 @dataclass(frozen=True)
 class Hit:
     unit: Unit
@@ -53,8 +56,9 @@ class Retrieval:
     hits: list[Hit]  # every unit, best first
     references: list[str]  # ids the question named explicitly, existing or not
     terms: list[Term] = field(default_factory=list)  # key terms of `query` (not framing words)
-    uncovered: list[Term] = field(default_factory=list)  # key terms the resolution never mentions
+    uncovered: list[Term] = field(default_factory=list)  # key terms the text lacks, that the answer needs
     followup: bool = False
+    unmentioned: list[Term] = field(default_factory=list)  # key terms the text never uses, needed or not
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -158,6 +162,9 @@ class Retriever:
             hits,
             references,
             terms=resolved.terms,
-            uncovered=self.vocabulary.uncovered(resolved.terms, resolved.text),
+            uncovered=missing(
+                self.vocabulary, resolved.terms, resolved.text, self.vocabulary.key_terms(resolved.question)
+            ),
             followup=resolved.followup,
+            unmentioned=unmentioned(self.vocabulary, resolved.terms, resolved.text),
         )

@@ -121,3 +121,42 @@ def test_a_near_spelling_of_a_common_word_is_not_coverage(pipeline: Pipeline) ->
     # "exporte" is one letter from "exhorte" (a verb of the text): not the same word
     assert pipeline.ask("Combien de gaz le Kazakhstan exporte-t-il ?").refused
     assert not pipeline.ask("Qui est Maks Bokaiev ?").refused  # a typo of a name is
+
+
+@pytest.mark.parametrize(
+    ("question", "gold", "unused"),
+    [
+        ("Are NGOs pressured by the taxman?", {"recital-G"}, "taxman"),
+        (
+            "Des opposants sont-ils envoyés dans des asiles psychiatriques ?",
+            {"recital-K", "paragraph-3"},
+            "asiles",
+        ),
+    ],
+)
+def test_a_paraphrase_with_one_word_the_text_lacks_is_answered_and_says_so(
+    pipeline: Pipeline, question: str, gold: set[str], unused: str
+) -> None:
+    answer = pipeline.ask(question)
+    assert not answer.refused and set(answer.citations) & gold
+    assert unused in answer.text.split("\n\n")[-1]  # the closing note names the word the text lacks
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "que dit le texte sur la liberte de la presse en hongrie",  # a country typed in lower case
+        "Quelle est la capitale de l'ouzbékistan ?",
+        "Quel âge a Iskander Yerimbetov ?",  # the focus of "quel …" is what is asked
+        "What is the population of Almaty?",
+        "Does the Parliament want to protect the rights of disabled people?",  # "X of Y": Y is the subject
+        "Que demande le Parlement contre le travail des enfants ?",
+    ],
+)
+@pytest.mark.parametrize("history", [[], "earlier"])
+def test_a_country_a_focus_or_a_complement_the_text_lacks_is_refused(
+    pipeline: Pipeline, question: str, history: object
+) -> None:
+    earlier = [] if history == [] else (EARLIER_FR if pipeline.ask(question).language == "fr" else EARLIER_EN)
+    answer = pipeline.ask(question, earlier)
+    assert answer.refused and answer.citations == []

@@ -88,8 +88,13 @@ def refusal(retrieval: Retrieval, language: Lang, document: Document) -> Answer:
 
 
 def gaps(retrieval: Retrieval, quotes: list[Quote], language: Lang) -> list[str]:
-    """What a question asks that the quotes do not give: a figure about its subject, or a date."""
+    """What a question asks that the quotes do not give: words the text never uses, a figure about its
+    subject, or a date."""
     notes = []
+    if retrieval.unmentioned:  # answered from the words the text has: say which ones it lacks
+        open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
+        words = ", ".join(f"{open_q}{t.word}{close_q}" for t in retrieval.unmentioned)
+        notes.append(say("unmentioned", language, words=words))
     question = retrieval.question
     words = " ".join(t.word for t in retrieval.terms)  # key terms only: "Kazakhstan" frames every question
     terms = set(tokens(words)) | set(tokens(words, "english"))

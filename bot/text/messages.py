@@ -41,6 +41,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La résolution ne donne pas de chiffre à ce sujet.",
         "en": "The resolution gives no figure on this.",
     },
+    "unmentioned": {
+        "fr": "La résolution n'emploie pas {words} : les passages ci-dessus sont ce qu'elle dit de plus "
+        "proche.",
+        "en": "The resolution does not use {words}: the passages above are the closest it comes.",
+    },
     "no_date": {
         "fr": "La résolution ne donne pas de date à ce sujet.",
         "en": "The resolution gives no date on this.",

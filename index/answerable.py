@@ -1,0 +1,180 @@
+"""Which of a question's uncovered key terms keep the text from answering it.
+
+A key term the text never mentions is not always fatal: readers paraphrase ("locked up" for "détenus",
+"taxman" for the tax authorities), and the words around it may still name a subject the text treats. But
+some terms carry the question, and when the text lacks one of them it does not answer:
+- a name or a number: a capitalized word inside the message ("Semey", "Xinjiang"), a word with a digit,
+  a year ("2022");
+- a country the text does not mention ("la Biélorussie", "hungary"), in French or English (Babel's CLDR
+  territory names);
+- the focus: what a "quel …", "combien de …", "what/which …", "how many …" asks for ("Quel âge a …",
+  "What's the literacy rate", "Which party did he lead"), and a complement that makes a subject another
+  one ("la peine de mort", "the rights of migrant workers");
+- and, for the other words, when the uncovered ones outnumber the covered key terms that are specific to a
+  few units: "droits des personnes handicapées" names a subject ("handicapées") beside words every unit
+  has ("droits", "personnes").
+
+Example usage:
+    vocabulary = Vocabulary.build(document, english)
+    question = "Que dit la résolution sur la Biélorussie ?"
+    missing(vocabulary, vocabulary.key_terms(question), question)  # [Term("Biélorussie", "bielorussie")]
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from index.coverage import Term, Vocabulary, predicate_words
+from index.lexical import fold
+
+# A covered key term counts fully when at most SPECIFIC units name it, half when at most SHARED do:
+# "psychiatrique" names a subject, "droits" (19 units) does not.
+SPECIFIC, SHARED = 3, 8
+FOCUS_LENGTH = 2  # the focus is the run of at most this many key terms that follows the question word
+_QUESTION_WORD = re.compile(
+    r"\b(quels?|quelles?|quoi|combien|how many|how much|what(?:'s)?|which|whose|who(?:'s)? is the|"
+    r"qui est (?:le|la|l'))\s*",
+    re.I,
+)
+# Between the question word and what it asks for: a copula, an article, a superlative.
+_BEFORE_FOCUS = frozenset(
+    [
+        "est",
+        "sont",
+        "etait",
+        "etaient",
+        "s",
+        "is",
+        "are",
+        "was",
+        "were",
+        "the",
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "a",
+        "an",
+        "of",
+        "de",
+        "du",
+        "des",
+        "d",
+        "plus",
+        "most",
+        "best",
+        "biggest",
+        "largest",
+        "highest",
+        "main",
+        "other",
+        "autre",
+        "autres",
+        "c",
+        "ce",
+    ]
+)
+_OF = frozenset({"de", "d", "du", "des", "of"})  # "taux de chômage", "rate of literacy": one focus
+_ARTICLES = frozenset({"le", "la", "les", "l", "the", "a", "an", "un", "une"})
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, str]:
+    """Folded country and territory names in French and English → the name as written (CLDR, via Babel)."""
+    from babel import Locale
+
+    names = {}
+    for language in ("fr", "en"):
+        for code, name in Locale(language).territories.items():
+            if code.isalpha() and len(name) >= 4:  # not the regions "001", "150"
+                names[fold(name)] = name
+    return names
+
+
+def _countries_named(question: str, vocabulary: Vocabulary) -> list[Term]:
+    """Countries the question names and the text does not: "Biélorussie", "hungary", "Corée du Nord"."""
+    folded = fold(question)
+    found = []
+    for name, written in countries().items():
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", folded):
+            words = [w for w in re.findall(r"\w+", name) if len(w) >= 4]
+            if words and not any(vocabulary.covers(Term(w, w)) for w in words):
+                found.append(Term(written, name))
+    return found
+
+
+def _name_like(term: Term, question: str) -> bool:
+    """A capitalized word that does not open the message, or a word with a digit: a name, a year, a figure."""
+    if any(c.isdigit() for c in term.word):
+        return True
+    first = _TOKEN.search(question)
+    return term.word[:1].isupper() and not (first and first.group() == term.word)
+
+
+def focus(question: str, terms: list[Term]) -> list[Term]:
+    """What a question word asks for: the key terms right after "quel", "combien de", "what", "which" …,
+    past a copula, an article or a superlative ("Quel est le plus haut sommet" → "haut", "sommet")."""
+    by_folded = {t.folded: t for t in terms}
+    found: list[Term] = []
+    for m in _QUESTION_WORD.finditer(question):
+        run: list[Term] = []
+        for token in _TOKEN.findall(question[m.end() :]):
+            word = fold(token)
+            if (not run and word in _BEFORE_FOCUS) or (run and word in _OF):
+                continue
+            if word not in by_folded or len(run) == FOCUS_LENGTH:
+                break
+            run.append(by_folded[word])
+        found += [t for t in run if t not in found]
+    return found
+
+
+def complements(question: str, terms: list[Term]) -> list[Term]:
+    """Key terms that complement another with "de" or "of": "peine de mort", "travail des enfants",
+    "rights of migrant workers": they make the subject another one ("mort", "enfants", "migrant")."""
+    keys = {t.folded: t for t in terms}
+    words = [fold(w) for w in _TOKEN.findall(question)]
+    found = []
+    for i, word in enumerate(words):
+        j = i - 1
+        while j > 0 and words[j] in _ARTICLES:
+            j -= 1
+        if word in keys and j > 0 and words[j] in _OF and words[j - 1] in keys:
+            found.append(keys[word])
+            if i + 1 < len(words) and words[i + 1] in keys:  # "des personnes handicapées"
+                found.append(keys[words[i + 1]])
+    return found
+
+
+def unmentioned(vocabulary: Vocabulary, terms: list[Term], question: str) -> list[Term]:
+    """The key terms the text never uses, less the participles that say what happened to the subject."""
+    predicates = predicate_words(question)
+    return [t for t in terms if t.folded not in predicates and not vocabulary.covers(t)]
+
+
+def missing(
+    vocabulary: Vocabulary, terms: list[Term], question: str, own: list[Term] | None = None
+) -> list[Term]:
+    """The uncovered key terms that keep the text from answering `question` (none: it may answer).
+    `own`: the terms of the message itself, when `terms` also carries a follow-up's subject: only the
+    message's own words may outweigh its uncovered ones."""
+    predicates = predicate_words(question)
+    uncovered = unmentioned(vocabulary, terms, question)
+    hard = [t for t in uncovered if _name_like(t, question)]
+    asked = focus(question, terms) + complements(question, terms)
+    hard += [t for t in uncovered if t in asked and t not in hard]
+    named_countries = [
+        c for c in _countries_named(question, vocabulary) if c.folded not in {t.folded for t in hard}
+    ]
+    if hard or named_countries:
+        return hard + named_countries
+    weight = 0.0
+    for term in terms if own is None else own:
+        if term not in uncovered and term.folded not in predicates:
+            naming = len(vocabulary.units_naming(term))
+            weight += 1.0 if 0 < naming <= SPECIFIC else 0.5 if 0 < naming <= SHARED else 0.0
+    return uncovered if len(uncovered) > weight else []
