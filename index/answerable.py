@@ -167,11 +167,11 @@ def missing(
     hard = [t for t in uncovered if _name_like(t, question)]
     asked = focus(question, terms) + complements(question, terms)
     hard += [t for t in uncovered if t in asked and t not in hard]
-    named_countries = [
-        c for c in _countries_named(question, vocabulary) if c.folded not in {t.folded for t in hard}
-    ]
-    if hard or named_countries:
-        return hard + named_countries
+    named_countries = _countries_named(question, vocabulary)
+    hard += [t for t in uncovered if t.folded in {c.folded for c in named_countries}]
+    named_countries = [c for c in named_countries if c.folded not in {t.folded for t in uncovered}]
+    if hard or named_countries:  # all the words the text lacks, in the question's order: its subject
+        return uncovered + named_countries
     weight = 0.0
     for term in terms if own is None else own:
         if term not in uncovered and term.folded not in predicates:
