@@ -81,6 +81,20 @@ def test_empty_question_is_a_usage_error_with_a_clear_message(run, question: str
     assert "Votre message est vide" in result.output
 
 
+@pytest.mark.parametrize("question", [
+    "**What** does _paragraph 6_ say?",
+    "What does __paragraph 6__ say?",
+    "What does `paragraph 6` say?",
+    "What does [paragraph 6](https://example.org/p6) say?",
+    "Que dit le *§ 6* ?",
+])
+def test_markdown_in_a_question_is_read_as_its_text(run, question: str) -> None:
+    result = run("ask", "--json", question)
+    assert result.exit_code == 0
+    answer = json.loads(result.stdout)
+    assert answer["citations"] == ["paragraph-6"] and not answer["refused"]
+
+
 def test_emoji_only_question_gets_a_message_not_a_crash(run) -> None:
     result = run("ask", "--json", "😀🎉")
     assert result.exit_code == 0
