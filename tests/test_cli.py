@@ -142,10 +142,11 @@ def test_python_dash_m_bot_runs_the_cli(settings: Settings) -> None:
     assert done.returncode == 0 and len(json.loads(done.stdout)) == 50
 
 
-def test_readme_test_command_is_what_ci_runs() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = re.findall(r"```bash\n(.+?)\n```", readme)
-    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+def test_documented_test_command_is_what_ci_runs() -> None:
+    page = (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    (command,) = [c for c in re.findall(r"```bash\n(.+?)\n```", page) if "pytest" in c]
+    assert command.endswith(".venv/bin/python -m pytest")
+    assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_llm_flag_without_a_model_is_a_usage_error(run) -> None:
