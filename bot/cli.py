@@ -67,7 +67,7 @@ def cli(verbose: bool) -> None:
     """resobot answers questions about the European Parliament resolution 2019/2610(RSP) on human rights
     in Kazakhstan, in French or English, and cites the paragraphs that support every answer.
 
-    Settings come from environment variables or `.env` (see the README): RESOBOT_DATA_DIR, CHROMA_HOST, …
+    Settings come from environment variables or `.env` (docs/settings.md): RESOBOT_DATA_DIR, CHROMA_HOST, …
     """
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -299,7 +299,7 @@ def health(as_json: bool) -> None:
 def evaluate(path: Path, as_json: bool, details: bool, llm: bool) -> None:
     """Measure retrieval and answers over a JSONL file of questions with gold unit ids.
 
-    Example usage: resobot eval ../shared/corpus/dev-questions.jsonl
+    Example usage: resobot eval tests/data/heldout-questions.jsonl
     """
     from bot.evaluate import evaluate_file, format_report
 

@@ -46,7 +46,7 @@ def _tool(name: str) -> str:
 
 
 def _compose_project(tmp_path: Path, compose_text: str | None = None) -> Path:
-    """A copy of what `docker compose` reads, with .env made from .env.example as the README says."""
+    """A copy of what `docker compose` reads, with .env made from .env.example as docs/deployment.md says."""
     for name in ("Dockerfile", "docker-compose.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "deploy", tmp_path / "deploy")
