@@ -10,6 +10,7 @@ import os
 import pty
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ SAYS = "building the index, once: 50 units (French and English)"
 
 
 @pytest.fixture(autouse=True)
-def fresh_pipeline() -> None:
+def fresh_pipeline() -> Iterator[None]:
     cli_module._pipeline.cache_clear()
     yield
     cli_module._pipeline.cache_clear()
