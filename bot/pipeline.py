@@ -6,21 +6,23 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from langchain_core.language_models import BaseChatModel
-
-from bot.answers.generate import GenerativeAnswerer, rewrite_followup
 from bot.answers.models import Answer
 from bot.answers.offline import OfflineAnswerer
 from bot.settings import Settings
 from bot.text.language import DEFAULT_LANGUAGE, Lang, detect_language
+from bot.text.markup import plain_text
 from bot.text.messages import say
 from index.retrieve import Retrieval, Retriever
 from index.store import Index, open_index
 
+if TYPE_CHECKING:  # the chat model's machinery is imported only when there is a model
+    from langchain_core.language_models import BaseChatModel
+
+    from bot.answers.generate import GenerativeAnswerer
+
 _WORDISH = re.compile(r"[^\W_]", re.UNICODE)
-# Markup typed or pasted into a message ("<b>Qui</b>", "<script>") is not part of the question.
-_MARKUP = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 
 
 class BadQuestion(ValueError):
@@ -42,7 +44,7 @@ class Question:
 def clean_question(raw: str, max_chars: int, history: Sequence[str] = ()) -> Question:
     """Normalize a user's message, or raise BadQuestion with a message in their language."""
     text = unicodedata.normalize("NFC", raw or "").replace("\x00", "")
-    text = " ".join(_MARKUP.sub(" ", text).split())
+    text = " ".join(plain_text(text).split())  # HTML and Markdown markup dropped, its text kept
     fallback = detect_language(history[-1]) if history else DEFAULT_LANGUAGE
     if not text:
         raise BadQuestion(say("empty", fallback))
@@ -62,17 +64,26 @@ def _earlier(history: Sequence[str]) -> list[str]:
 
 class Pipeline:
     """Built once (loads the index, builds the lexical index); `ask` and `search` are then cheap.
-    With a chat model, answers are generated and verified (bot/generate.py); without, quoted offline."""
+    With a chat model, answers are generated and verified (bot/generate.py); without, quoted offline.
+    `show_progress`: a first use that builds the index shows it on stderr (index/progress.py)."""
 
     def __init__(
-        self, settings: Settings, index: Index | None = None, llm: BaseChatModel | None = None
+        self,
+        settings: Settings,
+        index: Index | None = None,
+        llm: BaseChatModel | None = None,
+        show_progress: bool = False,
     ) -> None:
         self.settings = settings
-        self.index = index or open_index(settings)
+        self.index = index or open_index(settings, show_progress=show_progress)
         self.retriever = Retriever(self.index, settings)
         self.answerer = OfflineAnswerer(self.index, settings)
         self.llm = llm
-        self.generator = GenerativeAnswerer(llm, self.answerer) if llm is not None else None
+        self.generator: GenerativeAnswerer | None = None
+        if llm is not None:
+            from bot.answers.generate import GenerativeAnswerer
+
+            self.generator = GenerativeAnswerer(llm, self.answerer)
 
     def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
         history = _earlier(history)
@@ -88,6 +99,8 @@ class Pipeline:
         if self.generator is None:
             answer = self.answerer.answer(self.retriever.search(q.text, history, q.language), q.language)
         else:
+            from bot.answers.generate import rewrite_followup
+
             # The model first makes a follow-up standalone; if it cannot, the conversation is searched.
             standalone = rewrite_followup(self.llm, q.text, history)
             rewritten = standalone != q.text

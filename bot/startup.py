@@ -6,13 +6,15 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from index.align import AlignmentError
 from index.parse import ParseError
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +42,13 @@ def move_aside(path: Path) -> Path:
     return target
 
 
-def open_pipeline(settings: Settings, llm: BaseChatModel | None = None) -> Pipeline:
-    """The pipeline over a checked index: built if missing or outdated, rebuilt once if corrupt."""
+def open_pipeline(
+    settings: Settings, llm: BaseChatModel | None = None, show_progress: bool = False
+) -> Pipeline:
+    """The pipeline over a checked index: built if missing or outdated, rebuilt once if corrupt;
+    `show_progress`: a build is shown on stderr."""
     try:
-        return Pipeline(settings, llm=llm)
+        return Pipeline(settings, llm=llm, show_progress=show_progress)
     except (FileNotFoundError, ParseError, AlignmentError):
         raise  # the corpus is missing or malformed: not the store's fault, and the message says so
     except Exception as exc:
@@ -60,7 +65,7 @@ def open_pipeline(settings: Settings, llm: BaseChatModel | None = None) -> Pipel
         aside = move_aside(store)
         logger.warning("moved the broken index to %s; rebuilding it in %s", aside, store)
     try:
-        return Pipeline(settings, llm=llm)
+        return Pipeline(settings, llm=llm, show_progress=show_progress)
     except Exception as exc:
         raise StoreError(
             f"the index in {store} was broken and could not be rebuilt ({exc}); the broken copy is kept in "

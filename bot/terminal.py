@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 from bot.answers.models import Answer
 from bot.text.labels import cite
 from bot.text.messages import say
-from index.store import Index
+
+if TYPE_CHECKING:
+    from index.store import Index
 
 
 def render_terminal(answer: Answer, index: Index, width: int = 100, original: bool = False) -> str:

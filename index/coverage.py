@@ -18,9 +18,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from index.lexical import STOPWORDS, eu_terms, fold, stem, synonyms
 from index.models import Document
+
+if TYPE_CHECKING:
+    from simplemma import Lemmatizer
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _ELISION = re.compile(r"^(?:l|d|qu|n|s|j|c|m|t|jusqu|lorsqu|puisqu)['’]", re.I)
@@ -49,11 +53,22 @@ def not_key_terms() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def _lemmatizer() -> Lemmatizer:
+    """simplemma's lemmatizer, its dictionaries kept as MARISA tries in the user's cache directory
+    (simplemma's own TrieDictionaryFactory): decoding the shipped dictionaries took 0.2-0.4 s in every
+    process, most of a command-line question's own time; a cached trie loads in about a millisecond. The
+    tries are built on first use; where the cache cannot be written, they are built in memory each time."""
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DefaultStrategy
+    from simplemma.strategies.dictionaries import TrieDictionaryFactory
+
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=TrieDictionaryFactory()))
+
+
 def lemmas(word: str) -> set[str]:
     """The word's dictionary forms in both languages, folded: "voulaient" → "vouloir", "jailed" → "jail"."""
-    import simplemma
-
-    return {fold(simplemma.lemmatize(word, lang=lang)) for lang in ("fr", "en")}
+    return {fold(_lemmatizer().lemmatize(word, lang=lang)) for lang in ("fr", "en")}
 
 
 @lru_cache(maxsize=1)

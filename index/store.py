@@ -13,18 +13,17 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
-from rich.progress import Progress
 
 from bot.settings import Settings
 from index.align import check_alignment
 from index.embeddings import E5Embeddings
 from index.models import Document
-from index.parse import PARSER_VERSION, parse_resolution
+from index.parse import PARSER_VERSION, parse_resolution, read_corpus
+from index.progress import build_progress
 from index.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -97,13 +96,6 @@ def corpus_fingerprint(settings: Settings, model_id: str) -> str:
     return fingerprint(read_corpus(settings.resobot_corpus), model_id, english)
 
 
-def read_corpus(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise FileNotFoundError(f"corpus file not found: {path} (set RESOBOT_CORPUS)") from exc
-
-
 def _stores(
     client: chromadb.ClientAPI, settings: Settings, embeddings: E5Embeddings
 ) -> tuple[Chroma, Chroma]:
@@ -137,16 +129,28 @@ def _fill(
     store._collection.modify(metadata={"fingerprint": print_})
 
 
-def _embed_once(texts: list[str], embeddings: E5Embeddings, progress: Progress) -> dict[str, list[float]]:
+def _embed_once(
+    texts: list[str], embeddings: E5Embeddings, label: str, show_progress: bool
+) -> dict[str, list[float]]:
     """Each distinct text embedded once: a one-sentence unit is its own sentence."""
     distinct = list(dict.fromkeys(texts))
-    task = progress.add_task("Embedding units and sentences", total=len(distinct))
     vectors: dict[str, list[float]] = {}
-    for i in range(0, len(distinct), _BATCH):
-        batch = distinct[i : i + _BATCH]
-        vectors.update(zip(batch, embeddings.passages(batch).tolist(), strict=True))
-        progress.advance(task, len(batch))
+    with build_progress(label, len(distinct), show_progress) as advance:
+        for i in range(0, len(distinct), _BATCH):
+            batch = distinct[i : i + _BATCH]
+            vectors.update(zip(batch, embeddings.passages(batch).tolist(), strict=True))
+            advance(len(batch))
     return vectors
+
+
+def _label(force: bool, first: bool, document: Document, english: Document | None) -> str:
+    """What the progress says is being built: "building the index, once: 50 units (French and English)"."""
+    what = f"{len(document.units)} units ({'French and English' if english is not None else 'French'})"
+    if force:
+        return f"rebuilding the index: {what}"
+    if first:
+        return f"building the index, once: {what}"
+    return f"rebuilding the index (the corpus, the parser or the model changed): {what}"
 
 
 def _report(rebuilt: bool, document: Document, english: Document | None, started: float) -> BuildReport:
@@ -158,7 +162,8 @@ def _report(rebuilt: bool, document: Document, english: Document | None, started
 def build_index(
     settings: Settings, *, force: bool = False, show_progress: bool = False
 ) -> tuple[Index, BuildReport]:
-    """Parse the corpus and make sure the store holds it; embed only when the fingerprint changed."""
+    """Parse the corpus and make sure the store holds it; embed only when the fingerprint changed. With
+    `show_progress`, an embedding run is shown on stderr (index/progress.py)."""
     started = time.perf_counter()
     text = read_corpus(settings.resobot_corpus)
     document = parse_resolution(text)
@@ -175,6 +180,7 @@ def build_index(
         official = settings.resobot_corpus_en_official
         return Index(document, units, sentences, embeddings, english, official), report
 
+    label = _label(force, units._collection.count() == 0, document, english)
     units.reset_collection()
     sentences.reset_collection()
     unit_rows, sentence_rows = [], []
@@ -193,8 +199,8 @@ def build_index(
             for u in doc.units
             for k, s in enumerate(split_sentences(u.text))
         ]
-    with Progress(disable=not show_progress, transient=True) as progress:
-        vectors = _embed_once([text for _, text, _ in unit_rows + sentence_rows], embeddings, progress)
+    texts = [text for _, text, _ in unit_rows + sentence_rows]
+    vectors = _embed_once(texts, embeddings, label, show_progress)
     for store, rows in ((units, unit_rows), (sentences, sentence_rows)):
         _fill(store, rows, vectors, wanted)
     report = _report(True, document, english, started)
@@ -202,6 +208,6 @@ def build_index(
     return Index(document, units, sentences, embeddings, english, settings.resobot_corpus_en_official), report
 
 
-def open_index(settings: Settings) -> Index:
+def open_index(settings: Settings, show_progress: bool = False) -> Index:
     """The index, built first if the store is missing or out of date (the first `ask` builds it)."""
-    return build_index(settings)[0]
+    return build_index(settings, show_progress=show_progress)[0]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.settings import DEFAULT_CORPUS, Settings
@@ -64,6 +66,51 @@ def settings(built_index_dir: Path, data_dir: Path) -> Settings:
     """Settings whose data dir (also `RESOBOT_DATA_DIR`) is a private copy of the session's built index."""
     shutil.copytree(built_index_dir, data_dir)
     return Settings(resobot_data_dir=data_dir)
+
+
+@dataclass
+class EmbedLog:
+    calls: int = 0
+    texts: list[str] = field(default_factory=list)  # every text the store asked to embed
+    computed: list[str] = field(default_factory=list)  # those the real model had to embed afresh
+
+
+@pytest.fixture(scope="session")
+def known_vectors(built_index_dir: Path) -> dict[str, np.ndarray]:
+    """text → vector, as the real model embedded it into the session's store."""
+    import chromadb
+
+    client = chromadb.PersistentClient(
+        path=str(built_index_dir / "chroma"), settings=chromadb.config.Settings(anonymized_telemetry=False)
+    )
+    vectors: dict[str, np.ndarray] = {}
+    for name in ("resobot-units", "resobot-sentences"):
+        got = client.get_collection(name).get(include=["documents", "embeddings"])
+        vectors.update(zip(got["documents"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+    return vectors
+
+
+@pytest.fixture
+def embed_log(monkeypatch: pytest.MonkeyPatch, known_vectors: dict[str, np.ndarray]) -> EmbedLog:
+    """Builds embed with the real model's vectors, remembered: each text the model already embedded
+    (into the session's store, or for an earlier test) is not embedded again. Records every text asked."""
+    from index.embeddings import E5Embeddings
+
+    log = EmbedLog()
+    real = E5Embeddings.passages
+
+    def passages(self: E5Embeddings, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        log.calls += 1
+        log.texts += texts
+        new = [t for t in dict.fromkeys(texts) if t not in known_vectors]
+        if new:
+            log.computed += new
+            known_vectors.update(zip(new, real(self, new), strict=True))
+        return real(self, []) if not texts else np.stack([known_vectors[t] for t in texts])
+
+    monkeypatch.setattr(E5Embeddings, "passages", passages)
+    return log
 
 
 # ---------------------------------------------------------------- Telegram: the real PTB over a fake Bot API

@@ -81,6 +81,20 @@ def test_empty_question_is_a_usage_error_with_a_clear_message(run, question: str
     assert "Votre message est vide" in result.output
 
 
+@pytest.mark.parametrize("question", [
+    "**What** does _paragraph 6_ say?",
+    "What does __paragraph 6__ say?",
+    "What does `paragraph 6` say?",
+    "What does [paragraph 6](https://example.org/p6) say?",
+    "Que dit le *§ 6* ?",
+])
+def test_markdown_in_a_question_is_read_as_its_text(run, question: str) -> None:
+    result = run("ask", "--json", question)
+    assert result.exit_code == 0
+    answer = json.loads(result.stdout)
+    assert answer["citations"] == ["paragraph-6"] and not answer["refused"]
+
+
 def test_emoji_only_question_gets_a_message_not_a_crash(run) -> None:
     result = run("ask", "--json", "😀🎉")
     assert result.exit_code == 0
@@ -128,10 +142,11 @@ def test_python_dash_m_bot_runs_the_cli(settings: Settings) -> None:
     assert done.returncode == 0 and len(json.loads(done.stdout)) == 50
 
 
-def test_readme_test_command_is_what_ci_runs() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = re.findall(r"```bash\n(.+?)\n```", readme)
-    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+def test_documented_test_command_is_what_ci_runs() -> None:
+    page = (ROOT / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    (command,) = [c for c in re.findall(r"```bash\n(.+?)\n```", page) if "pytest" in c]
+    assert command.endswith(".venv/bin/python -m pytest")
+    assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_llm_flag_without_a_model_is_a_usage_error(run) -> None:

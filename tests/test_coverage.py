@@ -4,6 +4,7 @@ consistent with the text, and each rule does what it says."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,25 @@ def test_the_shipped_english_rendering_has_the_french_units(document: Document) 
     english = parse_resolution(DEFAULT_CORPUS_EN.read_text(encoding="utf-8"))
     assert [u.id for u in english.units] == [u.id for u in document.units]
     assert DEFAULT_CORPUS.is_file()
+
+
+def test_lemmas_from_the_cached_tries_are_simplemmas_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trie-backed dictionaries (index/coverage.py) give the lemmas simplemma's default ones give, built
+    afresh into an empty cache and read back from it."""
+    import simplemma
+
+    from index import coverage
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    coverage._lemmatizer.cache_clear()
+    words = ["voulaient", "jailed", "syndicats", "unions", "prononcées", "released", "Bokayev", "élections"]
+    expected = [{fold(simplemma.lemmatize(w, lang=lang)) for lang in ("fr", "en")} for w in words]
+    try:
+        assert [coverage.lemmas(w) for w in words] == expected  # built, and written to the cache
+        assert sorted(p.name for p in tmp_path.glob("simplemma/marisa_trie/*/*.dic")) == ["en.dic", "fr.dic"]
+        coverage._lemmatizer.cache_clear()
+        assert [coverage.lemmas(w) for w in words] == expected  # read back from the cache
+    finally:
+        coverage._lemmatizer.cache_clear()

@@ -1,8 +1,9 @@
 """The deployment files (Dockerfile, docker-compose.yml, .env.example, deploy/Caddyfile) against the code
-and the README. No Docker engine runs here: what can be checked without one is checked — the compose file
-by docker-compose's own schema validation, the Caddyfile by `caddy validate` (both Debian packages that
-.ci/run installs; RESOBOT_REQUIRE_COMPOSE=1 there turns their skips into failures), every setting name
-against the settings model, and the Dockerfile's commands against the README's."""
+and their documentation (docs/deployment.md). No Docker engine runs here: what can be checked without
+one is checked — the compose file by docker-compose's own schema validation, the Caddyfile by
+`caddy validate` (both Debian packages that .ci/run installs; RESOBOT_REQUIRE_COMPOSE=1 there turns their
+skips into failures), every setting name against the settings model, and the Dockerfile's commands
+against the documented ones."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DEPLOYMENT = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 ENV_EXAMPLE = (ROOT / ".env.example").read_text(encoding="utf-8")
@@ -44,7 +46,7 @@ def _tool(name: str) -> str:
 
 
 def _compose_project(tmp_path: Path, compose_text: str | None = None) -> Path:
-    """A copy of what `docker compose` reads, with .env made from .env.example as the README says."""
+    """A copy of what `docker compose` reads, with .env made from .env.example as docs/deployment.md says."""
     for name in ("Dockerfile", "docker-compose.yml"):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "deploy", tmp_path / "deploy")
@@ -132,9 +134,15 @@ def test_env_example_copied_as_is_loads_and_asks_for_the_token(tmp_path: Path) -
     assert result.exit_code == 1 and "TELEGRAM_BOT_TOKEN is not set" in result.output
 
 
-def test_every_setting_is_documented_in_the_readme() -> None:
-    missing = [name for name in sorted(SETTINGS) if f"| `{name}` |" not in README]
-    assert missing == []
+def test_every_setting_is_documented_in_the_readme_or_a_page_it_links() -> None:
+    """A row of a settings table (| `NAME` | default | meaning |) in README.md or a docs page it links."""
+    from tests.test_readme import linked_pages
+
+    pages = [README] + [p.read_text(encoding="utf-8") for p in set(linked_pages()) if p.suffix == ".md"]
+    assert len(pages) > 1
+    documented = {m for page in pages for m in re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", page, re.M)}
+    assert sorted(SETTINGS - documented) == []
+    assert sorted(documented - SETTINGS) == []  # and no row for a setting that does not exist
 
 
 # ---------------------------------------------------------------- Dockerfile
@@ -158,8 +166,9 @@ def test_dockerfile_commands_are_the_readmes() -> None:
     resobot = [c for c in commands if c.startswith("resobot")]
     assert resobot == ["resobot index", "resobot health", "resobot -v telegram"]
     for command in resobot:
-        assert f"`{command}`" in README or f"\n{command}\n" in README, command
-    assert 'pip install ".[openai,postgres]"' in README and 'pip install ".[openai,postgres]"' in DOCKERFILE
+        assert f"`{command}`" in DEPLOYMENT or f"\n{command}\n" in DEPLOYMENT, command
+    assert 'pip install ".[openai,postgres]"' in DEPLOYMENT
+    assert 'pip install ".[openai,postgres]"' in DOCKERFILE
 
 
 def test_dockerfile_runs_as_a_non_root_user_and_holds_no_secret() -> None:
@@ -233,11 +242,11 @@ def test_health_fails_when_the_chroma_server_or_the_state_store_is_down(
     assert "state: FAILED  postgresql://u:***@127.0.0.1:" in result.output and "hunter2" not in result.output
 
 
-# ---------------------------------------------------------------- the README's deployment section
+# ---------------------------------------------------------------- docs/deployment.md
 
 
-def test_readme_deployment_section_walks_an_operator_from_zero() -> None:
-    section = README.split("## Deployment", 1)[1].split("\n## ", 1)[0]
+def test_deployment_page_walks_an_operator_from_zero() -> None:
+    section = DEPLOYMENT
     for step in ("@BotFather", "cp .env.example .env", "docker compose up -d", "docker compose ps",
                  "resobot health", "docker compose logs", "docker compose exec ollama ollama pull qwen2.5:3b",
                  "LLM_MODEL=openai:qwen2.5:3b", "LLM_BASE_URL=http://ollama:11434/v1", "--profile webhook",

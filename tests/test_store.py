@@ -1,9 +1,10 @@
 """The Chroma store, for real: embedded (`PersistentClient`) and against a `chroma run` server.
 
 Embedding the corpus with the real model takes seconds, so it happens once per session (the
-`built_index_dir` fixture). Later builds go through `embed_log`, which wraps `E5Embeddings.passages`: it
-records every text the store asks to embed, and answers with the real model's vectors, taken from the
-session's store or computed by the real model for a text it has never seen (an edited paragraph).
+`built_index_dir` fixture). Later builds go through `embed_log` (tests/conftest.py), which wraps
+`E5Embeddings.passages`: it records every text the store asks to embed, and answers with the real model's
+vectors, taken from the session's store or computed by the real model for a text it has never seen (an
+edited paragraph).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import chromadb
 import httpx
-import numpy as np
 import pytest
 
 from bot.settings import DEFAULT_CORPUS_EN, Settings
@@ -36,47 +35,9 @@ from index.store import (
     open_index,
     search_texts,
 )
+from tests.conftest import EmbedLog
 
 UNITS, SENTENCES = "resobot-units", "resobot-sentences"
-
-
-@dataclass
-class EmbedLog:
-    calls: int = 0
-    texts: list[str] = field(default_factory=list)  # every text the store asked to embed
-    computed: list[str] = field(default_factory=list)  # those the real model had to embed afresh
-
-
-@pytest.fixture(scope="module")
-def known_vectors(built_index_dir: Path) -> dict[str, np.ndarray]:
-    """text → vector, as the real model embedded it into the session's store."""
-    client = chromadb.PersistentClient(
-        path=str(built_index_dir / "chroma"), settings=chromadb.config.Settings(anonymized_telemetry=False)
-    )
-    vectors: dict[str, np.ndarray] = {}
-    for name in (UNITS, SENTENCES):
-        got = client.get_collection(name).get(include=["documents", "embeddings"])
-        vectors.update(zip(got["documents"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
-    return vectors
-
-
-@pytest.fixture
-def embed_log(monkeypatch: pytest.MonkeyPatch, known_vectors: dict[str, np.ndarray]) -> EmbedLog:
-    log = EmbedLog()
-    real = E5Embeddings.passages
-
-    def passages(self: E5Embeddings, texts: list[str]) -> np.ndarray:
-        texts = list(texts)
-        log.calls += 1
-        log.texts += texts
-        new = [t for t in dict.fromkeys(texts) if t not in known_vectors]
-        if new:
-            log.computed += new
-            known_vectors.update(zip(new, real(self, new), strict=True))
-        return real(self, []) if not texts else np.stack([known_vectors[t] for t in texts])
-
-    monkeypatch.setattr(E5Embeddings, "passages", passages)
-    return log
 
 
 def _expected_rows(index: Index) -> tuple[dict[str, str], dict[str, str]]:

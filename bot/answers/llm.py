@@ -5,11 +5,13 @@ and resobot answers offline."""
 from __future__ import annotations
 
 import logging
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import Runnable
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # LangChain is imported when a model is built, not by whoever imports LLMError
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import Runnable
 
 logger = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ each one, or refuse politely when the resolution does not cover the question."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from importlib import resources
 
 import numpy as np
@@ -60,7 +61,12 @@ class OfflineAnswerer:
             )
         # the refusal margin was calibrated on the French sentences
         self._all_sentences = np.stack([v for s in self._sentences["fr"].values() for _, v in s])
-        self._background = index.embeddings.passages(_background_sentences())
+
+    @cached_property
+    def _background(self) -> np.ndarray:
+        """The off-topic reference sentences, embedded when a question first needs them (one without key
+        terms): most questions never do, and a command-line `ask` should not pay for them."""
+        return self.index.embeddings.passages(_background_sentences())
 
     def in_scope_margin(self, query: str) -> float:
         """How much closer the question is to the resolution's best sentence than to off-topic reference
