@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +74,7 @@ class ClaimJudge:
         self.embeddings = embeddings or E5Embeddings()
         self._evidence: dict[tuple[str, str], Evidence] = {}
 
-    def evidence(self, unit_id: str, language: str) -> Evidence:
+    def _text(self, unit_id: str, language: str) -> Evidence:
         key = (language, unit_id)
         if key not in self._evidence:
             if language not in self.units:
@@ -84,8 +84,15 @@ class ClaimJudge:
             text = self.units[language][unit_id].text
             sentences = tuple(split_sentences(text))
             vectors = self.embeddings.passages(list(sentences))
-            self._evidence[key] = Evidence(unit_id, text, sentences, vectors)
+            self._evidence[key] = Evidence(unit_id, text, sentences, vectors, language)
         return self._evidence[key]
+
+    def evidence(self, unit_id: str, language: str) -> Evidence:
+        """The unit in `language`, with its rendering in the other language when there is one (as
+        generation gives it)."""
+        main = self._text(unit_id, language)
+        other = [lang for lang in self.units if lang != language and unit_id in self.units[lang]]
+        return replace(main, rendering=self._text(unit_id, other[0])) if other else main
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return np.stack([self.embeddings.query(t) for t in texts]) if texts else np.zeros((0, 384))

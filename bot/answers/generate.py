@@ -116,15 +116,22 @@ class GenerativeAnswerer:
         self._system = prompt_text("answer")[0]
         self._evidence: dict[str, Evidence] = {}
 
-    def evidence(self, unit: Unit, language: Lang = "fr") -> Evidence:
-        """The unit's text in `language` (the one the model is given), split and embedded once."""
-        key = f"{language}:{unit.id}"
+    def _text(self, unit_id: str, language: Lang) -> Evidence:
+        key = f"{language}:{unit_id}"
         if key not in self._evidence:
-            text = self.offline.index.text_of(unit.id, language)
+            text = self.offline.index.text_of(unit_id, language)
             sentences = tuple(split_sentences(text))
             vectors = self.embeddings.passages(list(sentences))
-            self._evidence[key] = Evidence(unit.id, text, sentences, vectors)
+            self._evidence[key] = Evidence(unit_id, text, sentences, vectors, language)
         return self._evidence[key]
+
+    def evidence(self, unit: Unit, language: Lang = "fr") -> Evidence:
+        """The unit's text in `language` (the one the model is given), split and embedded once, with its
+        rendering in the other language when there is one: claims are read in their own language."""
+        main = self._text(unit.id, language)
+        if self.offline.index.english is None:
+            return main
+        return replace(main, rendering=self._text(unit.id, "fr" if language == "en" else "en"))
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return np.stack([self.embeddings.query(t) for t in texts]) if texts else np.zeros((0, 384))
