@@ -202,15 +202,18 @@ _ACTOR_CLASSES = {
 }
 ACTORS = {w: name for name, words in _ACTOR_CLASSES.items() for w in words.split()}
 _ACTORS = re.compile(r"\b(" + "|".join(sorted(ACTORS, key=len, reverse=True)) + r")\b")
+_MEMBERS = frozenset(["members", "member", "membres", "membre"])
 _PLACE = frozenset(["in", "of", "to", "from", "at", "au", "aux", "du", "de", "des", "en", "vers", "dans"])
 
 
 def first_actor(text: str, skip: frozenset[str] = frozenset()) -> str | None:
     """The body that acts first in `text` (its class: "state" for the government, the authorities or
     Kazakhstan), skipping the classes in `skip` and places ("in Kazakhstan", "of Kazakhstan")."""
-    words = re.findall(r"\w+", fold(text))
+    words = re.findall(r"\w+|[,;:]", fold(text))
     for i, w in enumerate(words):
-        if w in ACTORS and ACTORS[w] not in skip and not _PLACE & set(words[max(0, i - 4) : i]):
+        before = " ".join(words[max(0, i - 4) : i]).split(",")[-1].split()  # a comma ends a phrase
+        in_place = bool(_PLACE & set(before)) and not _MEMBERS & set(before)  # "Members of Parliament" act
+        if w in ACTORS and ACTORS[w] not in skip and not in_place:
             return ACTORS[w]
     return None
 
