@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from bot.answers import claim_rules as rules
+from bot.answers.people import said_of_another
 from bot.text.labels import cite
 from bot.text.language import Lang, detect_language
 from index.align import name_forms
@@ -120,13 +121,20 @@ def _name_in(name: str, unit_words: set[str], unit_folded: str) -> bool:
     return False
 
 
+def capitalized_in_french(unit: Evidence) -> set[str] | None:
+    """The folded words the French text of `unit` capitalizes (people, places, bodies), or None."""
+    french = unit.view("fr")
+    if french.language != "fr":
+        return None
+    return {fold(w) for w in _WORD.findall(french.text) if w[:1].isupper()}
+
+
 def proper_names(claim_names: set[str], unit: Evidence) -> set[str]:
     """The claim's names that the French text capitalizes too (people, places, bodies): English also
     capitalizes months and common words of titles ("Law on Public Associations")."""
-    french = unit.view("fr")
-    if french.language != "fr":
+    capitalized = capitalized_in_french(unit)
+    if capitalized is None:
         return claim_names
-    capitalized = {fold(w) for w in _WORD.findall(french.text) if w[:1].isupper()}
     return {n for n in claim_names if any(c.startswith(n[:5]) or n.startswith(c) for c in capitalized)}
 
 
@@ -214,8 +222,11 @@ def reading(claim: str, unit: Evidence) -> str | None:
         before = view.sentences[max(0, view.sentences.index(sentence) - 1)] if sentence else ""
         sentence_folded = fold(f"{before} {sentence}")
         sentence_words = set(_WORD.findall(sentence_folded))
-        if any(not _name_in(n, sentence_words, sentence_folded) for n in proper_names(claim_names, unit)):
+        proper = proper_names(claim_names, unit)
+        if any(not _name_in(n, sentence_words, sentence_folded) for n in proper):
             return "name elsewhere in the unit"
+        if said_of_another(claim, proper, sentence, stemmer, capitalized_in_french(unit) or set()):
+            return "said of another person"
         if rules.opposed(claim, sentence, stemmer):
             return "polarity"
         clause = _best(claim_words, rules.clauses(sentence), stemmer)
