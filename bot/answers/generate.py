@@ -1,6 +1,7 @@
 """Generative answers (LLM mode): the model writes JSON claims from the best units, every claim is
 verified against the unit it cites (bot/verify.py), and anything short of a verified answer falls back to
-the offline answer, which also gates out-of-scope questions before the model is called."""
+the offline answer, with a one-line note saying why (never silently); the offline answer also gates
+out-of-scope questions before the model is called."""
 
 from __future__ import annotations
 
@@ -167,18 +168,18 @@ class GenerativeAnswerer:
         refused, claims = parse_output(raw)
         if refused:
             logger.info("model refused although retrieval found evidence; offline answer")
-            return offline
+            return with_note(offline, say("llm_no_answer", language))
         evidence = [self.evidence(u, quoted) for u in units]
         verdict = verify_claims(claims, evidence, self._embed, self._on_topic)
         for claim, reason in verdict.dropped:
             logger.info("claim dropped (%s): %r %s", reason, claim.text[:100], list(claim.units))
         if not verdict.kept:
             logger.info("no supported claim in the model's answer; offline answer")
-            return offline
+            return with_note(offline, say("llm_unverified", language))
         text, citations = compose(verdict.kept, language)
         if leaks_prompt(text, self._system):
             logger.warning("model output repeats its prompt; offline answer")
-            return offline
+            return with_note(offline, say("llm_withheld", language))
         return Answer(text, language, citations, refused=False)
 
 
