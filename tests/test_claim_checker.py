@@ -52,6 +52,13 @@ def test_claim_with_the_wrong_actor_is_rejected(judge: ClaimJudge) -> None:
                     "peaceful demonstrators.", "en")
 
 
+def test_claim_naming_a_body_the_unit_does_not_name_is_rejected(judge: ClaimJudge) -> None:
+    assert kept(judge, "citation-7", "The EU and Kazakhstan hold human rights dialogues every year.", "en")
+    assert kept(judge, "recital-E", "Le gouvernement s'est engagé à répondre aux préoccupations de l'OIT.")
+    assert not kept(judge, "recital-E", "Le gouvernement s'est engagé à répondre aux préoccupations de "
+                    "l'Union européenne.")
+
+
 def test_claim_with_the_wrong_number_is_rejected(judge: ClaimJudge) -> None:
     assert kept(judge, "recital-I", "Almat Zhumagulov was sentenced to eight years in prison.", "en")
     assert not kept(judge, "recital-I", "Almat Zhumagulov was sentenced to ten years in prison.", "en")

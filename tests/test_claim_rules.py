@@ -4,6 +4,7 @@ polarity, who speaks and who acts, cause and effect (bot/answers/claim_rules.py)
 from __future__ import annotations
 
 from bot.answers.claim_rules import (
+    actor_classes,
     addressed,
     causal,
     first_actor,
@@ -76,6 +77,12 @@ def test_the_parliament_speaks_and_others_are_asked() -> None:
     assert not someone_else_asks("The EEAS is asked to monitor trials.")
     assert requests("Le SEAE doit surveiller la situation.") and not requests("Kazakhstan ranks 143rd.")
     assert addressed("The EEAS is asked to monitor trials.") == "the eeas "
+
+
+def test_bodies_are_named_by_class_and_a_trade_union_is_not_the_union() -> None:
+    assert actor_classes("envers l’Union européenne et le SEAE") == {"eu"}
+    assert actor_classes("the Law on Trade Unions") == set()
+    assert actor_classes("the Government of Kazakhstan and the ILO") == {"state", "ilo"}
 
 
 def test_the_first_actor_skips_places() -> None:

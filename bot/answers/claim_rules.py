@@ -194,12 +194,13 @@ _PARLIAMENT = re.compile(r"\b(parliament|parlement|meps|deputes|resolution|it|il
 _ACTOR_CLASSES = {
     "state": "kazakhstan kazakh kazakhe kazakhes government gouvernement authorities autorites",
     "parliament": "parliament parlement meps deputes",
-    "eu": "eu ue union eeas seae delegation",
+    "eu": "eu ue eeas seae delegation",  # "the Union" too (_EU), not "trade union"
     "un": "onu nations group groupe rapporteur",
     "ilo": "ilo oit", "osce": "osce odihr biddh", "prosecutor": "prosecutor procureur",
     "police": "police", "council": "council conseil", "commission": "commission", "court": "court cour",
     "ngo": "ngo ngos ong ongs", "donors": "donors donateurs", "china": "china chine",
 }
+_EU = re.compile(r"\b(?:european union|union europeenne|l'union|the union|de l union)\b")
 ACTORS = {w: name for name, words in _ACTOR_CLASSES.items() for w in words.split()}
 _ACTORS = re.compile(r"\b(" + "|".join(sorted(ACTORS, key=len, reverse=True)) + r")\b")
 _MEMBERS = frozenset(["members", "member", "membres", "membre"])
@@ -209,13 +210,18 @@ _PLACE = frozenset(["in", "of", "to", "from", "at", "au", "aux", "du", "de", "de
 def first_actor(text: str, skip: frozenset[str] = frozenset()) -> str | None:
     """The body that acts first in `text` (its class: "state" for the government, the authorities or
     Kazakhstan), skipping the classes in `skip` and places ("in Kazakhstan", "of Kazakhstan")."""
-    words = re.findall(r"\w+|[,;:]", fold(text))
+    words = re.findall(r"\w+|[,;:]", _EU.sub("eu", fold(text)))
     for i, w in enumerate(words):
         before = " ".join(words[max(0, i - 4) : i]).split(",")[-1].split()  # a comma ends a phrase
         in_place = bool(_PLACE & set(before)) and not _MEMBERS & set(before)  # "Members of Parliament" act
         if w in ACTORS and ACTORS[w] not in skip and not in_place:
             return ACTORS[w]
     return None
+
+
+def actor_classes(text: str) -> set[str]:
+    """The bodies `text` names, as classes ("eu" for the Union, the EEAS or the EU delegation)."""
+    return {ACTORS[w] for w in re.findall(r"\w+", _EU.sub("eu", fold(text))) if w in ACTORS}
 
 
 def addressed(claim: str) -> str | None:

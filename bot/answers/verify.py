@@ -212,6 +212,8 @@ def reading(claim: str, unit: Evidence) -> str | None:
     claim_names = names(claim)
     if any(not _name_in(n, words, folded) for n in claim_names):
         return "name"
+    if rules.actor_classes(claim) - rules.actor_classes(texts) - {"parliament"}:  # the EU, the ILO, the UN…
+        return "body"
     language = detect_language(claim, unit.language)
     stemmer = STEMMERS[language]
     view = unit.view(language)
