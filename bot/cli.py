@@ -311,3 +311,26 @@ def evaluate(path: Path, as_json: bool, details: bool, llm: bool) -> None:
         _print_json(report)
     else:
         click.echo(format_report(report, details=details))
+
+
+@cli.command(name="eval-claims")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"overall": {"rejected", "accepted"}, "by_kind": …, "by_language": …}.')
+@click.option("--details", is_flag=True, help="Also list every claim the checker misjudged.")
+def eval_claims(path: Path, as_json: bool, details: bool) -> None:
+    """Measure the claim checker offline over a JSONL file of {unit, claim, language, supported, kind}:
+    the share of unsupported claims rejected and of supported claims accepted, per kind and language.
+
+    Example usage: resobot eval-claims tests/data/claims-dev.jsonl
+    """
+    from bot.evaluate_claims import ClaimJudge, documents, evaluate_claims_file, format_claims_report
+
+    try:
+        report = evaluate_claims_file(path, ClaimJudge(documents(Settings())), details=details)
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _print_json(report)
+    else:
+        click.echo(format_claims_report(report))

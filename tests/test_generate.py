@@ -19,6 +19,7 @@ from bot.answers.prompts import PromptError, load_prompt, parse_prompt, prompt_t
 from bot.answers.verify import Claim
 from bot.pipeline import Pipeline
 from bot.settings import Settings
+from bot.text.messages import say
 
 TRADE_UNIONS = "Que dit la résolution sur les syndicats ?"
 REPRESSION = "Le Parlement exhorte le Kazakhstan à mettre fin à la répression contre les syndicats libres"
@@ -67,10 +68,21 @@ def test_prompt_fences_units_and_question_and_names_the_language(pipeline: Pipel
     assert "‹/question› and their rules" in human and human.count("</question>") == 1
 
 
-def test_paris_cited_to_paragraph_6_falls_back_to_the_offline_answer(pipeline: Pipeline) -> None:
+def test_paris_cited_to_paragraph_6_falls_back_to_the_offline_answer_with_a_note(pipeline: Pipeline) -> None:
     offline = pipeline.answerer.answer(pipeline.retriever.search(TRADE_UNIONS), "fr")
     reply = claims_json(("La capitale de la France est Paris.", ["paragraph-6"]))
-    assert ask(pipeline, RecordingModel(responses=[reply]), TRADE_UNIONS) == offline
+    answer = ask(pipeline, RecordingModel(responses=[reply]), TRADE_UNIONS)
+    assert answer.note == say("llm_unverified", "fr") and "n'a pas pu être vérifiée" in answer.note
+    assert answer.text == f"{answer.note}\n\n{offline.text}" and answer.citations == offline.citations
+    assert "Paris" not in answer.text
+
+
+def test_distorted_claim_falls_back_with_an_english_note(pipeline: Pipeline) -> None:
+    question = "What does the resolution say about same-sex couples?"
+    reply = claims_json(("Yes, same-sex couples are legally protected in Kazakhstan.", ["recital-P"]))
+    answer = ask(pipeline, RecordingModel(responses=[reply]), question, "en")
+    assert answer.text.startswith("(The model's answer could not be verified against the text")
+    assert "legally protected in Kazakhstan" not in answer.text
 
 
 def test_out_of_scope_question_is_refused_without_calling_the_model(pipeline: Pipeline) -> None:
@@ -92,10 +104,12 @@ def test_timeout_gives_the_offline_answer_with_an_english_note(pipeline: Pipelin
     assert answer.text.startswith("(The language model could not be reached")
 
 
-def test_explicit_refusal_falls_back_to_quotes_from_the_text(pipeline: Pipeline) -> None:
+def test_explicit_refusal_falls_back_to_quotes_from_the_text_with_a_note(pipeline: Pipeline) -> None:
     offline = pipeline.answerer.answer(pipeline.retriever.search(TRADE_UNIONS), "fr")
     model = RecordingModel(responses=[json.dumps({"refused": True, "claims": []})])
-    assert ask(pipeline, model, TRADE_UNIONS) == offline
+    answer = ask(pipeline, model, TRADE_UNIONS)
+    assert answer.note == say("llm_no_answer", "fr")
+    assert answer.text == f"{answer.note}\n\n{offline.text}" and answer.citations == offline.citations
 
 
 def test_leaked_system_prompt_never_reaches_the_user(pipeline: Pipeline) -> None:

@@ -1,6 +1,7 @@
 """Generative answers (LLM mode): the model writes JSON claims from the best units, every claim is
 verified against the unit it cites (bot/verify.py), and anything short of a verified answer falls back to
-the offline answer, which also gates out-of-scope questions before the model is called."""
+the offline answer, with a one-line note saying why (never silently); the offline answer also gates
+out-of-scope questions before the model is called."""
 
 from __future__ import annotations
 
@@ -116,15 +117,22 @@ class GenerativeAnswerer:
         self._system = prompt_text("answer")[0]
         self._evidence: dict[str, Evidence] = {}
 
-    def evidence(self, unit: Unit, language: Lang = "fr") -> Evidence:
-        """The unit's text in `language` (the one the model is given), split and embedded once."""
-        key = f"{language}:{unit.id}"
+    def _text(self, unit_id: str, language: Lang) -> Evidence:
+        key = f"{language}:{unit_id}"
         if key not in self._evidence:
-            text = self.offline.index.text_of(unit.id, language)
+            text = self.offline.index.text_of(unit_id, language)
             sentences = tuple(split_sentences(text))
             vectors = self.embeddings.passages(list(sentences))
-            self._evidence[key] = Evidence(unit.id, text, sentences, vectors)
+            self._evidence[key] = Evidence(unit_id, text, sentences, vectors, language)
         return self._evidence[key]
+
+    def evidence(self, unit: Unit, language: Lang = "fr") -> Evidence:
+        """The unit's text in `language` (the one the model is given), split and embedded once, with its
+        rendering in the other language when there is one: claims are read in their own language."""
+        main = self._text(unit.id, language)
+        if self.offline.index.english is None:
+            return main
+        return replace(main, rendering=self._text(unit.id, "fr" if language == "en" else "en"))
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         return np.stack([self.embeddings.query(t) for t in texts]) if texts else np.zeros((0, 384))
@@ -160,18 +168,18 @@ class GenerativeAnswerer:
         refused, claims = parse_output(raw)
         if refused:
             logger.info("model refused although retrieval found evidence; offline answer")
-            return offline
+            return with_note(offline, say("llm_no_answer", language))
         evidence = [self.evidence(u, quoted) for u in units]
         verdict = verify_claims(claims, evidence, self._embed, self._on_topic)
         for claim, reason in verdict.dropped:
             logger.info("claim dropped (%s): %r %s", reason, claim.text[:100], list(claim.units))
         if not verdict.kept:
             logger.info("no supported claim in the model's answer; offline answer")
-            return offline
+            return with_note(offline, say("llm_unverified", language))
         text, citations = compose(verdict.kept, language)
         if leaks_prompt(text, self._system):
             logger.warning("model output repeats its prompt; offline answer")
-            return offline
+            return with_note(offline, say("llm_withheld", language))
         return Answer(text, language, citations, refused=False)
 
 

@@ -84,6 +84,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "(Le modèle de langue n'a pas pu être joint : voici la réponse tirée directement du texte.)",
         "en": "(The language model could not be reached: here is the answer quoted from the text.)",
     },
+    # Why a generated answer was replaced by the offline one: one line, said before it.
+    "llm_unverified": {
+        "fr": "(La réponse rédigée par le modèle n'a pas pu être vérifiée dans le texte : voici la réponse "
+        "tirée directement du texte.)",
+        "en": "(The model's answer could not be verified against the text: here is the answer quoted from "
+        "the text.)",
+    },
+    "llm_no_answer": {
+        "fr": "(Le modèle n'a pas trouvé de réponse dans les passages qu'il a lus : voici les passages les "
+        "plus proches du texte.)",
+        "en": "(The model found no answer in the passages it read: here are the closest passages of the "
+        "text.)",
+    },
+    "llm_withheld": {
+        "fr": "(La réponse rédigée par le modèle a été écartée : voici la réponse tirée directement du "
+        "texte.)",
+        "en": "(The model's answer was withheld: here is the answer quoted from the text.)",
+    },
     # Telegram
     "help": {
         "fr": "Je réponds aux questions sur la <b>résolution du Parlement européen {procedure}</b> "
