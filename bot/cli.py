@@ -327,7 +327,7 @@ def eval_claims(path: Path, as_json: bool, details: bool) -> None:
     from bot.evaluate_claims import ClaimJudge, documents, evaluate_claims_file, format_claims_report
 
     try:
-        report = evaluate_claims_file(path, ClaimJudge(documents(Settings())), details=details)
+        report = evaluate_claims_file(path, ClaimJudge(documents(_settings())), details=details)
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
