@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.settings import Settings
+from index.acts import asked_acts
 from index.answerable import missing, unmentioned
 from index.coverage import Term, Vocabulary
 from index.followup import resolve
@@ -31,6 +32,9 @@ SOURCE_KINDS = ("citation", "footnote")
 FOLLOWUP_OWN_WEIGHT = 0.5
 SUBJECT_BOOST, SUBJECT_MAX_UNITS = 1.5, 4
 SOURCE_PRIOR = 0.5
+# A question about what the Parliament does ("what does it condemn", "que demande-t-il au SEAE") lifts the
+# units that carry that act (index/acts.py) and lowers the others: "condamnés" in a recital is no act.
+ACT_BOOST, ACT_OTHER = 1.6, 0.6
 _ASKS_SOURCES = re.compile(
     r"\b(vu|visas?|citations?|notes?|footnotes?|sources?|r[ée]f[ée]ren\w*|pr[ée]c[ée]dent\w*|ant[ée]rieur\w*|"
     r"earlier|previous|prior|former|adopt\w*|journal|JO|OJ|accord\w*|agreement\w*|sign\w*|conclusions?|"
@@ -59,6 +63,7 @@ class Retrieval:
     uncovered: list[Term] = field(default_factory=list)  # key terms the text lacks, that the answer needs
     followup: bool = False
     unmentioned: list[Term] = field(default_factory=list)  # key terms the text never uses, needed or not
+    acts: tuple[str, ...] = ()  # the Parliament's acts the question asks about ("condemns", "calls_for")
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -85,6 +90,12 @@ class Retriever:
         self._n_sentences = index.sentences._collection.count()
         self._n_units = index.units._collection.count()
         self.vocabulary = Vocabulary.build(index.document, index.english)
+        # what each unit does, as the index carries it (Chroma metadata, French rows: the acts are the same)
+        got = index.units._collection.get(where={"language": "fr"}, include=["metadatas"])
+        self.unit_acts: dict[str, frozenset[str]] = {
+            m["unit_id"]: frozenset(a for a in str(m.get("acts", "")).split(",") if a)
+            for m in got["metadatas"]
+        }
         self._source_prior = np.array(
             [SOURCE_PRIOR if u.kind in SOURCE_KINDS or is_closing(u.text) else 1.0 for u in self.units]
         )
@@ -140,6 +151,10 @@ class Retriever:
             dense, lexical = np.maximum(dense, c_dense), np.maximum(lexical, c_lexical)
         if not _ASKS_SOURCES.search(question):
             fused = fused * self._source_prior
+        acts = asked_acts(question)
+        if acts:
+            carries = np.array([bool(self.unit_acts.get(u.id, frozenset()) & set(acts)) for u in self.units])
+            fused = fused * np.where(carries, ACT_BOOST, ACT_OTHER)
         references = find_references(question)
         referenced = {r for r in references if r in self._position}
         top = fused.max() if len(fused) else 0.0
@@ -167,4 +182,5 @@ class Retriever:
             ),
             followup=resolved.followup,
             unmentioned=unmentioned(self.vocabulary, resolved.terms, resolved.text),
+            acts=acts,
         )

@@ -13,12 +13,14 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
+from importlib import resources
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
 from bot.settings import Settings
+from index.acts import clause_acts, unit_acts
 from index.align import check_alignment
 from index.embeddings import E5Embeddings
 from index.models import Document
@@ -28,7 +30,7 @@ from index.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT = "5"  # bump when what is embedded, or how, changes
+INDEX_FORMAT = "6"  # bump when what is embedded, or how, changes
 _BATCH = 16
 
 
@@ -73,7 +75,8 @@ def search_texts(document: Document) -> dict[str, str]:
 
 def fingerprint(corpus_text: str, model_id: str, english_text: str = "") -> str:
     h = hashlib.sha256()
-    for part in (INDEX_FORMAT, PARSER_VERSION, model_id, corpus_text, english_text):
+    acts = resources.files("index").joinpath("data/acts.tsv").read_text(encoding="utf-8")  # metadata
+    for part in (INDEX_FORMAT, PARSER_VERSION, model_id, corpus_text, english_text, acts):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:32]
@@ -190,12 +193,32 @@ def build_index(
         # a French footnote is searched with the text that cites it; its rendering need not repeat that
         searched = search_texts(doc) if language == "fr" else {u.id: u.text for u in doc.units}
         suffix = "" if language == "fr" else "@en"
+        # what each unit and clause does (index/acts.py): "welcomes,condemns"; Chroma metadata are scalars
         unit_rows += [
-            (f"{u.id}{suffix}", searched[u.id], {"unit_id": u.id, "language": language, "kind": u.kind})
+            (
+                f"{u.id}{suffix}",
+                searched[u.id],
+                {
+                    "unit_id": u.id,
+                    "language": language,
+                    "kind": u.kind,
+                    "acts": ",".join(unit_acts(u, language)),
+                },
+            )
             for u in doc.units
         ]
         sentence_rows += [
-            (f"{u.id}{suffix}/{k}", s, {"unit_id": u.id, "language": language, "kind": u.kind, "position": k})
+            (
+                f"{u.id}{suffix}/{k}",
+                s,
+                {
+                    "unit_id": u.id,
+                    "language": language,
+                    "kind": u.kind,
+                    "position": k,
+                    "acts": ",".join(clause_acts(s, language) if u.kind == "paragraph" else unit_acts(u)),
+                },
+            )
             for u in doc.units
             for k, s in enumerate(split_sentences(u.text))
         ]

@@ -1,0 +1,89 @@
+"""What each clause of the resolution does: the Parliament's acts, read from the operative verb at the head
+of each clause of a numbered paragraph ("prie instamment" → urges, "salue" → welcomes), in French and in
+the English rendering alike (data/acts.tsv). Recitals are findings, citations references.
+
+Example usage:
+    clause_acts("salue la libération de plusieurs prisonniers politiques", "fr")  # ("welcomes",)
+    unit_acts(paragraph_3)  # ("welcomes", "condemns")
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from index.lexical import fold
+from index.models import Unit
+from index.sentences import split_sentences
+
+FINDING, REFERENCE = "finding", "reference"
+# Words that may open a clause before its verb: "demande également", "further urges", "urgently calls".
+_MODIFIERS = frozenset(
+    {"egalement", "en", "outre", "donc", "aussi", "enfin", "par", "ailleurs", "further", "also", "therefore"}
+    | {"urgently", "finally", "then", "moreover", "et", "and"}
+)
+
+
+@lru_cache(maxsize=1)
+def verbs() -> dict[str, list[tuple[str, str]]]:
+    """language → [(folded verb phrase, act)], longest phrases first ("prie instamment" before "prie");
+    "asked" → the words a reader asks about each act with (both languages)."""
+    table: dict[str, list[tuple[str, str]]] = {"fr": [], "en": [], "asked": []}
+    text = resources.files("index").joinpath("data/acts.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            act, language, phrases = line.split("\t")
+            table[language.strip()] += [(fold(p.strip()), act.strip()) for p in phrases.split("|")]
+    for rows in table.values():
+        rows.sort(key=lambda row: -len(row[0]))
+    return table
+
+
+def _act_at(words: list[str], language: str) -> str | None:
+    while words and words[0] in _MODIFIERS:
+        words = words[1:]
+    head = " ".join(words[:4])
+    for phrase, act in verbs()[language]:
+        if head == phrase or head.startswith(phrase + " "):
+            return act
+    return None
+
+
+def clause_acts(clause: str, language: str) -> tuple[str, ...]:
+    """The acts of one clause of a paragraph: the verb at its head, and one joined by "et"/"and" later
+    ("condamne une mesure … et demande qu'il soit mis fin …"); none when it opens otherwise."""
+    words = re.findall(r"[\w’']+", fold(clause))
+    acts = [_act_at(words, language)]
+    acts += [_act_at(words[i + 1 :], language) for i, w in enumerate(words) if i and w in ("et", "and")]
+    return tuple(dict.fromkeys(a for a in acts if a))
+
+
+def unit_acts(unit: Unit, language: str = "fr") -> tuple[str, ...]:
+    """What a unit does: a paragraph's acts in clause order (distinct), a recital's finding, a citation's
+    reference; footnotes do nothing."""
+    if unit.kind == "recital":
+        return (FINDING,)
+    if unit.kind == "citation":
+        return (REFERENCE,)
+    if unit.kind != "paragraph":
+        return ()
+    acts = [a for clause in split_sentences(unit.text) for a in clause_acts(clause, language)]
+    return tuple(dict.fromkeys(acts))
+
+
+# "Calling for" covers urging: a question about what the Parliament asks is answered by both.
+_COVERS = {"calls_for": ("calls_for", "urges")}
+
+
+def asked_acts(question: str) -> tuple[str, ...]:
+    """The acts a question asks about, from its verbs: "What does the Parliament condemn?" → condemns;
+    "Que demande-t-il au SEAE ?" → calls_for, urges. Participles ("condamnés", "sentenced") are not acts."""
+    found: list[str] = []
+    # a French participle ("condamné", "salués") says what was done to someone, not what Parliament does
+    words = [w for w in re.findall(r"[\w’']+", question.lower()) if not re.search(r"ée?s?$", w)]
+    text = " " + " ".join(fold(w) for w in words) + " "
+    for phrase, act in verbs()["asked"]:
+        if f" {phrase} " in text:
+            found += _COVERS.get(act, (act,))
+    return tuple(dict.fromkeys(found))
