@@ -19,6 +19,8 @@ METRICS = (
     ("oos_alone", "out-of-scope questions asked alone, refused"),
     ("oos_in_chat", "out-of-scope questions asked after earlier questions, refused"),
     ("switch_gold", "new topics after a conversation citing a gold unit"),
+    ("act_gold", "questions about an act (kind \"act\": welcome, condemn, call for…) citing a gold unit"),
+    ("both_kinds", "gold with a recital and a paragraph: the answer cites a gold one of each"),
     ("false_refusals", "in-scope questions refused"),
     ("language_match", "answers in the question's language"),
     ("quotes_language", "answers whose quotes are all in the question's language"),
@@ -80,6 +82,12 @@ def judge(pipeline: Pipeline, row: dict[str, Any]) -> dict[str, Any]:
     )
     if history and row["type"] != "followup":  # an in-scope question on a new topic, mid-conversation
         result["switch_gold"] = bool(gold & set(answer.citations))
+    if row.get("kind") == "act":
+        result["act_gold"] = result["cites_gold"]
+    gold_kinds = {g.split("-")[0] for g in gold}
+    if {"recital", "paragraph"} <= gold_kinds:
+        cited = {c.split("-")[0] for c in gold & set(answer.citations)}
+        result["both_kinds"] = {"recital", "paragraph"} <= cited
     if row.get("keywords"):
         result["keywords"] = all(any(k.lower() in text for k in alts) for alts in row["keywords"])
     return result

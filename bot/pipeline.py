@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.answers.models import Answer
 from bot.answers.offline import OfflineAnswerer
 from bot.settings import Settings
-from bot.text.language import DEFAULT_LANGUAGE, Lang, detect_language
+from bot.text.language import DEFAULT_LANGUAGE, Lang, detect_language, other_language
 from bot.text.markup import plain_text
 from bot.text.messages import say
 from index.retrieve import Retrieval, Retriever
@@ -39,6 +39,7 @@ class Question:
     language: Lang
     truncated: bool
     has_words: bool  # False for a message of only emoji, symbols or punctuation
+    other: str | None = None  # a language other than French or English ("German"): answered in English
 
 
 def clean_question(raw: str, max_chars: int, history: Sequence[str] = ()) -> Question:
@@ -54,7 +55,9 @@ def clean_question(raw: str, max_chars: int, history: Sequence[str] = ()) -> Que
     if truncated:
         cut = text[:max_chars]
         text = cut.rsplit(" ", 1)[0] if " " in cut[max_chars // 2 :] else cut
-    return Question(text, detect_language(text, fallback), truncated, has_words=True)
+    other = other_language(text)
+    language = "en" if other else detect_language(text, fallback)
+    return Question(text, language, truncated, has_words=True, other=other)
 
 
 def _earlier(history: Sequence[str]) -> list[str]:
@@ -97,7 +100,10 @@ class Pipeline:
         if not q.has_words:
             return Answer(say("no_words", q.language), q.language, [], refused=True)
         if self.generator is None:
-            answer = self.answerer.answer(self.retriever.search(q.text, history, q.language), q.language)
+            retrieval = self.retriever.search(q.text, history, "other" if q.other else q.language)
+            if q.other:  # its words cannot be looked up in the text: a stricter similarity gate judges it
+                retrieval = replace(retrieval, terms=[], uncovered=[], unmentioned=[])
+            answer = self.answerer.answer(retrieval, q.language, strict=bool(q.other))
         else:
             from bot.answers.generate import rewrite_followup
 
@@ -106,6 +112,9 @@ class Pipeline:
             rewritten = standalone != q.text
             retrieval = self.retriever.search(standalone, [] if rewritten else history, q.language)
             answer = self.generator.answer(retrieval, q.language, () if rewritten else history)
+        if q.other:
+            note = say("other_language", q.language)
+            answer = replace(answer, text=f"{note}\n\n{answer.text}", note=note)
         if q.truncated:
             note = say("truncated", q.language, n=self.settings.max_question_chars)
             answer = replace(answer, text=f"{note}\n\n{answer.text}", note=note)

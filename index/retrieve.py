@@ -131,10 +131,13 @@ class Retriever:
         return unit_cos, sentence_cos
 
     def _fused(self, query: str, language: str = "fr") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`language` "fr" or "en"; another ("de", "es" …): dense only, BM25 has no analyzer for it."""
         bridged = bridge_terms(query)
         unit_cos, sentence_cos = self._dense(bridged)
         fused = WEIGHTS["dense_unit"] / (RRF_K + _ranks(unit_cos))
         fused += WEIGHTS["dense_sentence"] / (RRF_K + _ranks(sentence_cos))
+        if language not in self._lexical:
+            return fused, np.maximum(unit_cos, sentence_cos), np.zeros(len(self.units), dtype=np.float32)
         scores = {lang: lexical.scores(bridged) for lang, lexical in self._lexical.items()}
         for lang, lexical in scores.items():
             weight = 1.0 if lang == language or len(scores) == 1 else OTHER_LANGUAGE_LEXICAL
@@ -142,7 +145,8 @@ class Retriever:
         return fused, np.maximum(unit_cos, sentence_cos), scores["fr"]
 
     def search(self, question: str, history: Sequence[str] = (), language: str = "fr") -> Retrieval:
-        """`language`: the question's ("fr" or "en"), whose text's BM25 list counts fully."""
+        """`language`: the question's ("fr" or "en"), whose text's BM25 list counts fully; any other
+        ("other": a message in German, Spanish …) is searched by meaning only."""
         resolved = resolve(question, history, self.vocabulary)
         fused, dense, lexical = self._fused(question, language)
         if resolved.followup:  # its own words lack the subject: the message that named it leads

@@ -18,8 +18,9 @@ from langchain_core.output_parsers import StrOutputParser
 
 from bot.answers.llm import json_model
 from bot.answers.models import Answer
-from bot.answers.offline import SECOND_UNIT_RATIO, OfflineAnswerer
+from bot.answers.offline import OfflineAnswerer
 from bot.answers.prompts import load_prompt, prompt_text
+from bot.answers.shape import SECOND_UNIT_RATIO
 from bot.answers.verify import Claim, Evidence, compose, leaks_prompt, markers, verify_claims
 from bot.text.language import Lang
 from bot.text.messages import say

@@ -9,8 +9,10 @@ from importlib import resources
 
 import numpy as np
 
+from bot.answers.document import about_document, document_answer
 from bot.answers.models import Answer, Quote
 from bot.answers.scope import gaps, refusal
+from bot.answers.shape import choose_units, two_kinds
 from bot.settings import Settings
 from bot.text.labels import cite, kind_name, split_id
 from bot.text.language import Lang
@@ -19,9 +21,6 @@ from index.lexical import tokens
 from index.models import Document
 from index.retrieve import Retrieval
 from index.store import Index
-
-# A second unit is quoted only when its fused score is close to the first one's.
-SECOND_UNIT_RATIO = 0.95
 
 
 def no_such_unit(document: Document, unit_id: str, language: Lang) -> str:
@@ -42,6 +41,10 @@ def _background_sentences() -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+# Out-of-scope gate for a question in another language, judged by similarity alone (no key terms).
+OTHER_LANGUAGE_MARGIN = 0.05
+
+
 class OfflineAnswerer:
     """Builds answers from the index alone: no language model, no network."""
 
@@ -53,14 +56,18 @@ class OfflineAnswerer:
         got = index.sentences._collection.get(include=["embeddings", "documents", "metadatas"])
         metas = got["metadatas"]
         order = sorted(range(len(got["ids"])), key=lambda i: (metas[i]["unit_id"], metas[i]["position"]))
-        # language → unit id → its sentences, in order, with their vectors
-        self._sentences: dict[str, dict[str, list[tuple[str, np.ndarray]]]] = {"fr": {}, "en": {}}
+        # language → unit id → its sentences, in order, with their vectors and acts ("calls_for", …)
+        self._sentences: dict[str, dict[str, list[tuple[str, np.ndarray, frozenset[str]]]]] = {
+            "fr": {},
+            "en": {},
+        }
         for i in order:
+            acts = frozenset(a for a in str(metas[i].get("acts", "")).split(",") if a)
             self._sentences[metas[i].get("language", "fr")].setdefault(metas[i]["unit_id"], []).append(
-                (got["documents"][i], np.asarray(got["embeddings"][i], dtype=np.float32))
+                (got["documents"][i], np.asarray(got["embeddings"][i], dtype=np.float32), acts)
             )
         # the refusal margin was calibrated on the French sentences
-        self._all_sentences = np.stack([v for s in self._sentences["fr"].values() for _, v in s])
+        self._all_sentences = np.stack([v for s in self._sentences["fr"].values() for _, v, _ in s])
 
     @cached_property
     def _background(self) -> np.ndarray:
@@ -79,27 +86,38 @@ class OfflineAnswerer:
         return "en" if language == "en" and self.index.english is not None else "fr"
 
     def intro(self, key: str, language: Lang) -> str:
-        """"Here is what the resolution says" and which text the quotes come from."""
+        """ "Here is what the resolution says" and which text the quotes come from."""
         if self.quote_language(language) == "fr":
             return say(key, language, source=say("source_fr", language))
         source = "source_en_official" if self.index.english_official else "source_en_translation"
         return say(key, language, source=say(source, language))
 
     def _best_sentences(
-        self, unit_id: str, vector: np.ndarray, question: str, n: int, language: Lang = "fr"
+        self,
+        unit_id: str,
+        vector: np.ndarray,
+        question: str,
+        n: int,
+        language: Lang = "fr",
+        acts: tuple[str, ...] = (),
     ) -> list[str]:
+        """The unit's clauses closest to the question; for a question about an act, those that carry it."""
         sentences = self._sentences[language].get(unit_id)
         if not sentences:
-            sentences = [(self.index.text_of(unit_id, language), vector)]
+            sentences = [(self.index.text_of(unit_id, language), vector, frozenset())]
+        carrying = [s for s in sentences if s[2] & set(acts)]
+        sentences = carrying or sentences
         words = set(tokens(question)) | set(tokens(question, "english"))
         scored = []
-        for position, (text, emb) in enumerate(sentences):
+        for position, (text, emb, _) in enumerate(sentences):
             overlap = len(words & set(tokens(text))) / (len(words) or 1)
             scored.append((float(emb @ vector) + 0.1 * overlap, position, text))
         best = sorted(scored, reverse=True)[:n]
         return [text for _, _, text in sorted(best, key=lambda s: s[1])]
 
-    def answer(self, retrieval: Retrieval, language: Lang) -> Answer:
+    def answer(self, retrieval: Retrieval, language: Lang, strict: bool = False) -> Answer:
+        """`strict`: a question in another language, judged by similarity alone, must clear a higher
+        margin (OTHER_LANGUAGE_MARGIN)."""
         notes = [
             no_such_unit(self.document, ref, language)
             for ref in retrieval.references
@@ -112,22 +130,26 @@ class OfflineAnswerer:
             return self._compose(self.intro("lookup", language), quotes, language, notes)
         if notes:
             return Answer(" ".join(notes), language, [], refused=True)
-        if not self.answerable(retrieval):
+        if about_document(retrieval.question):
+            title = (self.index.english or self.document).title if quoted == "en" else self.document.title
+            return document_answer(self.document, language, title)
+        if not self.answerable(retrieval) or (
+            strict and self.in_scope_margin(retrieval.query) < OTHER_LANGUAGE_MARGIN
+        ):
             return refusal(retrieval, language, self.document)
-        top = retrieval.hits[0]
-        chosen = [top.unit] + [
-            h.unit
-            for h in retrieval.hits[1 : self.settings.answer_max_units]
-            if h.score >= SECOND_UNIT_RATIO * top.score
-        ]
+        chosen = choose_units(retrieval, self.settings.answer_max_units)
         vector = self.index.embeddings.query(retrieval.query)
         quotes = [
             Quote(u.id, s, quoted)
             for i, u in enumerate(chosen)
-            for s in self._best_sentences(u.id, vector, retrieval.query, 2 if i == 0 else 1, quoted)
+            for s in self._best_sentences(
+                u.id, vector, retrieval.query, 2 if i == 0 else 1, quoted, retrieval.acts
+            )
         ]
         notes_after = gaps(retrieval, quotes, language)
-        return self._compose(self.intro("intro", language), quotes, language, [], notes_after)
+        return self._compose(
+            self.intro("intro", language), quotes, language, [], notes_after, by_kind=two_kinds(chosen)
+        )
 
     def answerable(self, retrieval: Retrieval) -> bool:
         """The text speaks of every key term of the question; a question without any ("Bonjour !") must
@@ -138,8 +160,15 @@ class OfflineAnswerer:
 
     @staticmethod
     def _compose(
-        intro: str, quotes: list[Quote], language: Lang, notes: list[str], after: Sequence[str] = ()
+        intro: str,
+        quotes: list[Quote],
+        language: Lang,
+        notes: list[str],
+        after: Sequence[str] = (),
+        by_kind: bool = False,
     ) -> Answer:
+        """The intro, then each unit's quotes with its citation; `by_kind`: what the Parliament notes
+        (recitals) first, then what it asks or decides (paragraphs), each under a heading."""
         open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
         merged: list[tuple[str, list[str]]] = []  # consecutive quotes of one unit share one citation
         for q in quotes:
@@ -147,9 +176,16 @@ class OfflineAnswerer:
                 merged[-1][1].append(q.text)
             else:
                 merged.append((q.unit_id, [q.text]))
-        lines = [*notes, intro] + [
-            f"{open_q}{' […] '.join(texts)}{close_q} ({cite(unit_id, language)})" for unit_id, texts in merged
-        ]
+        if by_kind:  # recitals before paragraphs, as the resolution reads
+            merged.sort(key=lambda m: split_id(m[0])[0] != "recital")
+        lines = [*notes, intro]
+        heading = ""
+        for unit_id, texts in merged:
+            kind = split_id(unit_id)[0]
+            if by_kind and kind != heading:
+                lines.append(say("notes_heading" if kind == "recital" else "asks_heading", language))
+                heading = kind
+            lines.append(f"{open_q}{' […] '.join(texts)}{close_q} ({cite(unit_id, language)})")
         lines += after
         citations = list(dict.fromkeys(q.unit_id for q in quotes))
         return Answer("\n\n".join(lines), language, citations, refused=False, quotes=quotes)

@@ -62,3 +62,28 @@ def detect_language(text: str, fallback: Lang = DEFAULT_LANGUAGE) -> Lang:
         if values.get(Language.FRENCH, 0) >= 0.65:
             return "fr"
     return fallback
+
+
+# Languages a reader of an EP resolution may write in, besides French and English.
+_OTHERS = ("GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "POLISH", "RUSSIAN", "KAZAKH", "UKRAINIAN")
+OTHER_LANGUAGE_CONFIDENCE, OTHER_LANGUAGE_MIN_WORDS = 0.7, 3
+
+
+@lru_cache(maxsize=1)
+def _wide_detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [Language.FRENCH, Language.ENGLISH, *(getattr(Language, name) for name in _OTHERS)]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def other_language(text: str) -> str | None:
+    """The language of a message written in neither French nor English ("Was sagt die Resolution über
+    Gewerkschaften?" → "German"), or None. Short messages and names give no verdict."""
+    words = _common_words(text)
+    if len(words) < OTHER_LANGUAGE_MIN_WORDS:
+        return None
+    best = _wide_detector().compute_language_confidence_values(" ".join(words))[0]
+    if best.language.name in ("FRENCH", "ENGLISH") or best.value < OTHER_LANGUAGE_CONFIDENCE:
+        return None
+    return best.language.name.capitalize()

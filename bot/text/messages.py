@@ -41,6 +41,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La résolution ne donne pas de chiffre à ce sujet.",
         "en": "The resolution gives no figure on this.",
     },
+    "about_document": {
+        "fr": "Ce texte est la « {title} », procédure {procedure}. Il ne dit ni qui l'a rédigé ou déposé, ni "
+        "à quelle date il a été adopté : le numéro de procédure {procedure} permet de le retrouver dans "
+        "l'Observatoire législatif du Parlement européen.",
+        "en": "This text is the “{title}”, procedure {procedure}. It does not say who drafted or tabled it, "
+        "nor on what date it was adopted: the procedure number {procedure} finds it in the European "
+        "Parliament's Legislative Observatory.",
+    },
+    "other_language": {
+        "fr": "Je réponds en français ou en anglais / I answer in French or English. Here is my best answer "
+        "in English:",
+        "en": "Je réponds en français ou en anglais / I answer in French or English. Here is my best answer "
+        "in English:",
+    },
+    "notes_heading": {"fr": "Le Parlement constate :", "en": "What the Parliament notes:"},
+    "asks_heading": {"fr": "Ce qu'il demande ou décide :", "en": "What it asks or decides:"},
     "unmentioned": {
         "fr": "La résolution n'emploie pas {words} : les passages ci-dessus sont ce qu'elle dit de plus "
         "proche.",

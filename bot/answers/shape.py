@@ -1,0 +1,53 @@
+"""The shape of an answer in an EP reader's terms. A question about what the resolution says on a subject
+gets what the Parliament notes (a recital) and what it asks or decides (a paragraph), when the text has
+both for that subject; a question about an act ("what does it condemn") gets the units that carry it.
+
+Example usage: choose_units(retrieval, 2) → [recital-E, paragraph-6] for "What does it say about unions?"
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.models import Unit
+from index.retrieve import Retrieval
+
+# A second unit is quoted only when its fused score is close to the first one's …
+SECOND_UNIT_RATIO = 0.95
+# … or, for "what does it say about X", when it is the best unit of the other kind (recital or paragraph)
+# among the first few and not far behind.
+OTHER_KIND_RATIO, OTHER_KIND_WITHIN = 0.6, 4
+_SAYS_ABOUT = re.compile(
+    r"\b(que|qu['’]est-ce que|ce que)\s+(dit|disent|pense|pensent|contient)\b|\bparle(nt)?-t-(elle|il|ils)\b|"
+    r"\bposition\b|\bsays?\s+(anything\s+)?about\b|\bsaid about\b|\bthink about\b|\bstance on\b|"
+    r"\bposition on\b|\bmentions?\b",
+    re.I,
+)
+_KINDS = ("recital", "paragraph")
+
+
+def says_about(question: str) -> bool:
+    """ "Que dit la résolution sur les syndicats ?", "What does it say about elections?"."""
+    return bool(_SAYS_ABOUT.search(question))
+
+
+def choose_units(retrieval: Retrieval, max_units: int) -> list[Unit]:
+    """The units an answer quotes, best first."""
+    hits = retrieval.hits
+    top = hits[0]
+    chosen = [top.unit] + [h.unit for h in hits[1:max_units] if h.score >= SECOND_UNIT_RATIO * top.score]
+    if retrieval.acts or not says_about(retrieval.question) or top.unit.kind not in _KINDS or max_units < 2:
+        return chosen
+    other = "paragraph" if top.unit.kind == "recital" else "recital"
+    if any(u.kind == other for u in chosen):
+        return chosen
+    for hit in hits[1:OTHER_KIND_WITHIN]:
+        if hit.unit.kind == other and hit.score >= OTHER_KIND_RATIO * top.score:
+            return [*chosen[: max_units - 1], hit.unit]
+    return chosen
+
+
+def two_kinds(units: list[Unit]) -> bool:
+    """Both what the Parliament notes and what it asks: the answer says which is which."""
+    kinds = {u.kind for u in units}
+    return "recital" in kinds and "paragraph" in kinds

@@ -1,0 +1,119 @@
+"""An answer in an EP reader's terms: what each paragraph does (its acts), questions about an act answered
+by the clauses that carry it, "what does it say about X" answered with what the Parliament notes and what
+it asks, questions about the document itself, and messages in another language."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from telegram.ext import Application
+
+from bot import cli as cli_module
+from bot.pipeline import Pipeline
+from bot.settings import DEFAULT_CORPUS, DEFAULT_CORPUS_EN, Settings
+from index.acts import asked_acts, unit_acts
+from index.parse import parse_resolution
+from tests.botapi_server import BotApiServer
+from tests.telegram_helpers import ask
+
+
+@pytest.mark.parametrize(("path", "language"), [(DEFAULT_CORPUS, "fr"), (DEFAULT_CORPUS_EN, "en")])
+def test_every_paragraph_has_an_act_and_paragraph_3_welcomes_and_condemns(path, language: str) -> None:
+    document = parse_resolution(path.read_text(encoding="utf-8"))
+    acts = {u.id: unit_acts(u, language) for u in document.units}
+    assert all(acts[u.id] for u in document.of_kind("paragraph"))
+    assert {"welcomes", "condemns"} <= set(acts["paragraph-3"])
+    assert acts["paragraph-17"] == ("instructs",)
+    assert all(acts[u.id] == ("finding",) for u in document.of_kind("recital"))
+
+
+def test_the_acts_of_both_languages_agree() -> None:
+    french = parse_resolution(DEFAULT_CORPUS.read_text(encoding="utf-8"))
+    english = parse_resolution(DEFAULT_CORPUS_EN.read_text(encoding="utf-8")).by_id()
+    assert {u.id: unit_acts(u, "fr") for u in french.units} == {
+        u.id: unit_acts(english[u.id], "en") for u in french.units
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "acts"),
+    [
+        ("What does the Parliament condemn?", ("condemns",)),
+        ("De quoi le Parlement se félicite-t-il ?", ("welcomes",)),
+        ("Que demande le Parlement au SEAE ?", ("calls_for", "urges")),
+        ("Pourquoi a-t-il été condamné ?", ()),  # a participle: what was done to someone
+        ("Would you call Kazakhstan a democracy?", ()),
+    ],
+)
+def test_a_question_names_an_act_by_its_verb(question: str, acts: tuple[str, ...]) -> None:
+    assert asked_acts(question) == acts
+
+
+@pytest.mark.parametrize(
+    ("question", "gold", "verb"),
+    [
+        ("What does the Parliament condemn?", "paragraph-3", "condemns"),
+        ("Que salue le Parlement ?", "paragraph-3", "salue|félicite"),
+        ("What does Parliament instruct its President to do?", "paragraph-17", "Instructs"),
+    ],
+)
+def test_an_act_question_quotes_the_clause_that_carries_the_act(
+    pipeline: Pipeline, question: str, gold: str, verb: str
+) -> None:
+    answer = pipeline.ask(question)
+    assert answer.citations[0] == gold
+    quoted = [q.text.lower() for q in answer.quotes if q.unit_id == gold]
+    assert quoted and all(any(v.lower() in text for v in verb.split("|")) for text in quoted)
+
+
+@pytest.mark.parametrize(
+    ("question", "headings"),
+    [
+        ("What does the resolution say about trade unions?", ("What the Parliament notes:", "What it asks")),
+        ("Que dit la résolution sur les syndicats ?", ("Le Parlement constate :", "Ce qu'il demande")),
+    ],
+)
+def test_what_it_says_about_a_subject_gives_what_it_notes_and_what_it_asks(
+    pipeline: Pipeline, question: str, headings: tuple[str, str]
+) -> None:
+    answer = pipeline.ask(question)
+    kinds = {c.split("-")[0] for c in answer.citations}
+    assert kinds == {"recital", "paragraph"}
+    assert answer.text.index(headings[0]) < answer.text.index(headings[1])
+    assert len(answer.text) <= 1600
+
+
+def test_who_wrote_the_resolution_says_what_the_text_does_not_state(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Qui a rédigé cette résolution ?")
+    assert "2019/2610(RSP)" in answer.text and "ne dit ni qui" in answer.text
+    assert answer.citations == [] and not answer.refused
+    assert "footnote-1" not in answer.text
+
+
+def test_a_message_in_another_language_gets_a_notice_in_both_and_an_english_answer(
+    pipeline: Pipeline,
+) -> None:
+    answer = pipeline.ask("Was sagt die Resolution über Gewerkschaften?")
+    assert answer.text.startswith("Je réponds en français ou en anglais / I answer in French or English")
+    assert answer.language == "en" and answer.quotes and all(q.language == "en" for q in answer.quotes)
+
+
+def test_an_act_question_through_the_command_line(settings: Settings) -> None:
+    cli_module._pipeline.cache_clear()
+    result = CliRunner().invoke(cli_module.cli, ["ask", "--json", "What does the Parliament welcome?"])
+    cli_module._pipeline.cache_clear()
+    assert result.exit_code == 0
+    out = json.loads(result.output)
+    assert out["citations"][0] == "paragraph-3" and not out["refused"]
+    assert all("welcome" in q["text"].lower() for q in out["quotes"] if q["id"] == "paragraph-3")
+
+
+async def test_an_act_question_and_a_subject_question_through_telegram(
+    server: BotApiServer, app: Application
+) -> None:
+    (reply,) = await ask(server, "Que condamne le Parlement ?", language_code="fr")
+    assert "(§ 3)" in reply.text and "condamne" in reply.text
+    (reply,) = await ask(server, "What does the resolution say about trade unions?", language_code="en")
+    assert "What the Parliament notes:" in reply.text and "What it asks or decides:" in reply.text
