@@ -82,7 +82,7 @@ def test_what_it_says_about_a_subject_gives_what_it_notes_and_what_it_asks(
     kinds = {c.split("-")[0] for c in answer.citations}
     assert kinds == {"recital", "paragraph"}
     assert answer.text.index(headings[0]) < answer.text.index(headings[1])
-    assert len(answer.text) <= 1600
+    assert len(answer.text) <= 1300
 
 
 def test_who_wrote_the_resolution_says_what_the_text_does_not_state(pipeline: Pipeline) -> None:

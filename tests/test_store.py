@@ -66,12 +66,15 @@ def _check_store(index: Index, document: Document) -> None:
     assert dict(zip(got["ids"], got["documents"], strict=True)) == units
     for row_id, meta in zip(got["ids"], got["metadatas"], strict=True):
         unit_id, _, english = row_id.partition("@")
+        acts = meta.pop("acts")  # what the unit does (index/acts.py): every paragraph does something
+        assert isinstance(acts, str) and (acts or not unit_id.startswith("paragraph"))
         assert meta == {"unit_id": unit_id, "language": english or "fr", "kind": unit_id.split("-")[0]}
     got = index.sentences._collection.get(include=["documents", "metadatas"])
     assert dict(zip(got["ids"], got["documents"], strict=True)) == sentences
     for sid, meta in zip(got["ids"], got["metadatas"], strict=True):
         head, position = sid.split("/")
         unit_id, _, english = head.partition("@")
+        assert isinstance(meta.pop("acts"), str)
         assert meta == {"unit_id": unit_id, "language": english or "fr", "kind": unit_id.split("-")[0],
                         "position": int(position)}
     for unit in document.units:  # a unit's sentences, in order, join back into its text
@@ -215,7 +218,7 @@ def test_fingerprint_depends_on_corpus_model_and_format() -> None:
     assert base != fingerprint("texte", "model-b")
     assert fingerprint("ab", "c") != fingerprint("a", "bc")  # parts are separated
     assert base != fingerprint("texte", "model-a", "text")  # the English rendering counts too
-    assert INDEX_FORMAT in {"5"}  # bump INDEX_FORMAT (and this test) when what is embedded changes
+    assert INDEX_FORMAT in {"6"}  # bump INDEX_FORMAT (and this test) when what is embedded changes
 
 
 # --- server mode -----------------------------------------------------------------------------------------

@@ -138,17 +138,18 @@ class OfflineAnswerer:
         ):
             return refusal(retrieval, language, self.document)
         chosen = choose_units(retrieval, self.settings.answer_max_units)
+        by_kind = two_kinds(chosen)  # one clause of each, to stay within one screen (about 1,200 characters)
         vector = self.index.embeddings.query(retrieval.query)
         quotes = [
             Quote(u.id, s, quoted)
             for i, u in enumerate(chosen)
             for s in self._best_sentences(
-                u.id, vector, retrieval.query, 2 if i == 0 else 1, quoted, retrieval.acts
+                u.id, vector, retrieval.query, 2 if i == 0 and not by_kind else 1, quoted, retrieval.acts
             )
         ]
         notes_after = gaps(retrieval, quotes, language)
         return self._compose(
-            self.intro("intro", language), quotes, language, [], notes_after, by_kind=two_kinds(chosen)
+            self.intro("intro", language), quotes, language, [], notes_after, by_kind=by_kind
         )
 
     def answerable(self, retrieval: Retrieval) -> bool:
@@ -187,5 +188,5 @@ class OfflineAnswerer:
                 heading = kind
             lines.append(f"{open_q}{' […] '.join(texts)}{close_q} ({cite(unit_id, language)})")
         lines += after
-        citations = list(dict.fromkeys(q.unit_id for q in quotes))
+        citations = list(dict.fromkeys(unit_id for unit_id, _ in merged))  # in the order shown
         return Answer("\n\n".join(lines), language, citations, refused=False, quotes=quotes)
