@@ -1,0 +1,168 @@
+"""The bot under faults: a rejected or revoked token, a broken state store, a huge message, an update
+that cannot be parsed, forged votes. Real PTB polling the Bot-API-faithful server, real SQLite files,
+and, where an exit code or a signal matters, the real `resobot telegram` process."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.pipeline import Pipeline
+from bot.settings import Settings
+from bot.state.factory import open_state
+from tests.botapi_server import BotApiServer
+from tests.fault_helpers import BotProcess
+from tests.telegram_helpers import BOKAYEV_FR, CHAT, TOKEN, WAIT, ask, feedback, running
+
+OTHER_TOKEN = "987654321:AAHresobot-OTHER_token-0123456789abcdef"
+
+
+# ---------------------------------------------------------------- the token never shows, and a 401 is fatal
+
+
+def test_a_rejected_token_is_one_line_without_the_token_and_exit_code_1(server: BotApiServer,
+                                                                        settings: Settings, tmp_path: Path
+                                                                        ) -> None:
+    bot = BotProcess(tmp_path, settings, server, token=OTHER_TOKEN)
+    code = bot.wait(timeout=120)
+    out = bot.output()
+    assert code == 1
+    assert out.strip().splitlines() == [
+        "Error: the Bot API server rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check it with @BotFather"]
+    assert OTHER_TOKEN.split(":")[1] not in out
+
+
+def test_a_token_revoked_while_running_stops_the_bot_with_exit_code_1(server: BotApiServer,
+                                                                     settings: Settings, tmp_path: Path
+                                                                     ) -> None:
+    bot = BotProcess(tmp_path, settings, server)
+    bot.wait_polling()
+    server.token = OTHER_TOKEN  # the owner revoked it with @BotFather: every call is now a 401
+    code = bot.wait(timeout=30)
+    out = bot.output()
+    assert code == 1
+    assert "rejected TELEGRAM_BOT_TOKEN (401 Unauthorized) while running" in out
+    assert TOKEN.split(":")[1] not in out
+
+
+def test_an_uncaught_exception_prints_its_traceback_without_the_secret() -> None:
+    secret = "AAHuncaught-secret_0123456789abcdef"
+    code = "\n".join([
+        "import threading",
+        "from bot.telegram.redact import hide_in_logs",
+        f"hide_in_logs({secret!r})",
+        "def fail():",
+        f"    raise ValueError({secret!r})",
+        "thread = threading.Thread(target=fail)",
+        "thread.start()",
+        "thread.join()",
+        f"raise RuntimeError('cannot reach https://api.telegram.org/bot1:{secret}/getMe')",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert secret not in done.stderr
+    assert "RuntimeError: cannot reach https://api.telegram.org/bot1:<redacted>/getMe" in done.stderr
+    assert "ValueError: <redacted>" in done.stderr  # a thread's uncaught exception too
+
+
+# ---------------------------------------------------------------- the store never costs an answer
+
+
+@pytest.mark.parametrize("fault", ["read-only", "full"])
+async def test_a_failing_state_store_is_logged_and_the_answer_and_vote_still_go_out(
+        server: BotApiServer, bot_settings: Settings, pipeline: Pipeline, fault: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    async with running(bot_settings, pipeline) as app:
+        (first,) = await ask(server, BOKAYEV_FR)  # a working store: the answer is recorded
+        db = app.bot_data["state"]._db
+        if fault == "read-only":
+            db.execute("PRAGMA query_only = ON")  # writes now fail: "attempt to write a readonly database"
+        else:
+            pages = db.execute("PRAGMA page_count").fetchone()[0]
+            db.execute(f"PRAGMA max_page_count = {pages}")  # "database or disk is full"
+        (reply,) = await ask(server, "Que demande le Parlement au sujet des syndicats ?" + " syndicats" * 400)
+        assert reply.buttons and "Sorry, something went wrong" not in reply.text
+        query = server.press_button(CHAT, first.message_id, text="👍")
+        await server.wait_until(lambda: query not in server.unanswered_callback_queries(), timeout=WAIT,
+                                what="the vote's callback answered")
+    failed = {r.getMessage() for r in caplog.records if r.levelno == logging.ERROR}
+    assert "cannot record 1 updates in the inbox; handling them anyway" in failed  # the long question
+    if fault == "read-only":  # a full file still takes the small rows that fit in its free pages
+        assert {"the state store failed (remember); going on without it",
+                "the state store failed (vote); going on without it"} <= failed
+        assert server.callback_answers(CHAT)[-1]["text"] == "This vote cannot be recorded."
+
+
+def test_a_corrupt_state_file_is_moved_aside_and_rebuilt_with_a_log_line(tmp_path: Path,
+                                                                       caplog: pytest.LogCaptureFixture
+                                                                       ) -> None:
+    path = tmp_path / "state.sqlite3"
+    garbage = b"this is not a database" * 100
+    path.write_bytes(garbage)
+    state = open_state(f"sqlite:///{path}")
+    try:
+        state.remember(CHAT, "after the rebuild")
+        assert state.history(CHAT) == ["after the rebuild"]
+    finally:
+        state.close()
+    (aside,) = tmp_path.glob("state.sqlite3.broken-*")
+    assert aside.read_bytes() == garbage  # kept, never deleted
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert line.startswith(f"the state file {path} cannot be read (") and str(aside) in line
+
+
+# ---------------------------------------------------------------- one long message slows no one
+
+
+async def test_history_keeps_the_question_as_answered_cut_to_max_question_chars(
+        server: BotApiServer, bot_settings: Settings, pipeline: Pipeline, app: Application) -> None:
+    huge = "Que dit la résolution sur les syndicats ? " * 2500  # ~100 000 characters
+    (cut,) = await ask(server, huge)
+    assert "seuls ses 1000 premiers caractères" in cut.text
+    (reply,) = await ask(server, BOKAYEV_FR)
+    assert reply.buttons and "Bokayev" in reply.text
+    history = app.bot_data["state"].history(CHAT)
+    assert len(history) == 2 and max(map(len, history)) <= bot_settings.max_question_chars
+
+
+# ---------------------------------------------------------------- an unparsable update wedges nothing
+
+
+async def test_an_unparsable_update_is_skipped_with_one_warning_without_its_text(
+        server: BotApiServer, app: Application, caplog: pytest.LogCaptureFixture) -> None:
+    secret_text = "my private question nobody should log"
+    bad = server.push_raw_update("message", {  # no "date": PTB cannot build a Message from it
+        "message_id": 99, "chat": {"id": CHAT, "type": "private"}, "text": secret_text,
+        "from": {"id": CHAT, "is_bot": False, "first_name": "Alice"}})
+    (reply,) = await ask(server, BOKAYEV_FR)
+    assert reply.buttons
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].startswith(f"skipped update {bad}: it cannot be parsed (")
+    assert secret_text not in caplog.text
+    assert server.pending_updates() == [] or all(u["update_id"] > bad for u in server.pending_updates())
+
+
+# ---------------------------------------------------------------- votes are checked
+
+
+async def test_forged_votes_are_refused_and_every_query_is_answered(
+        server: BotApiServer, bot_settings: Settings, app: Application) -> None:
+    (mine,) = await ask(server, BOKAYEV_FR)
+    (theirs,) = await ask(server, BOKAYEV_FR, chat_id=CHAT + 1)
+    their_id = theirs.buttons[-1]["callback_data"].rsplit(":", 1)[1]
+    forged = ["v:sideways:" + their_id, "v:up:never-sent-0000", "junk", "v:", f"v:up:{their_id}"]
+    queries = [server.forge_callback_query(CHAT, mine.message_id, data) for data in forged]
+    await server.wait_until(lambda: not set(queries) & set(server.unanswered_callback_queries()),
+                            timeout=WAIT, what="every forged query answered")
+    assert feedback(bot_settings) == []
+    server.press_button(CHAT, mine.message_id, text="👍")
+    server.press_button(CHAT, mine.message_id, text="👎")  # changed their mind: the last counts
+    await server.wait_until(lambda: not server.unanswered_callback_queries(), timeout=WAIT, what="votes")
+    assert [(v["vote"], json.loads(str(v["citations"]))) for v in feedback(bot_settings)] == [
+        ("down", ["paragraph-4"])]
