@@ -4,10 +4,14 @@ and, where an exit code or a signal matters, the real `resobot telegram` process
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -166,3 +170,66 @@ async def test_forged_votes_are_refused_and_every_query_is_answered(
     await server.wait_until(lambda: not server.unanswered_callback_queries(), timeout=WAIT, what="votes")
     assert [(v["vote"], json.loads(str(v["citations"]))) for v in feedback(bot_settings)] == [
         ("down", ["paragraph-4"])]
+
+
+# ---------------------------------------------------------------- hard stops lose nothing
+
+
+def _answers_per_chat(server: BotApiServer, chats: list[int]) -> dict[int, int]:
+    return {chat: sum(1 for m in server.messages(chat) if m.buttons) for chat in chats}
+
+
+def _stop_between_answers(bot: BotProcess, server: BotApiServer, state_path: Path, chats: list[int]) -> None:
+    """SIGSTOP the bot at a moment when every answer the server shows is marked done in the inbox: the
+    few milliseconds between a reply and its mark are the one window in which a kill repeats an answer."""
+    for _ in range(100):
+        bot.signal(signal.SIGSTOP)
+        db = sqlite3.connect(state_path)
+        try:
+            done = db.execute("SELECT count(*) FROM inbox WHERE done = 1").fetchone()[0]
+        finally:
+            db.close()
+        if sum(_answers_per_chat(server, chats).values()) == done:
+            return
+        bot.signal(signal.SIGCONT)
+        time.sleep(0.02)
+    raise AssertionError("never caught the bot between two answers")
+
+
+def test_questions_queued_at_a_kill_or_a_stop_are_each_answered_once_after_the_restart(
+        server: BotApiServer, settings: Settings, tmp_path: Path) -> None:
+    chats = list(range(20_000, 20_120))
+    questions = [json.loads(line)["question"] for line in
+                 (Path(__file__).parent / "data" / "heldout-questions.jsonl").read_text().splitlines()]
+    env = {"STOP_DRAIN_SECONDS": "2"}
+    first = BotProcess(tmp_path, settings, server, **env)
+    first.wait_polling()
+    for chat, text in zip(chats, itertools.cycle(questions), strict=False):
+        server.send_text(chat, text, language_code="fr")
+    server.wait_until_sync(lambda: sum(_answers_per_chat(server, chats).values()) >= 10, timeout=WAIT * 3,
+                           what="10 answers")
+    _stop_between_answers(first, server, settings.state_path, chats)
+    first.signal(signal.SIGKILL)  # what Docker does after the grace period
+    first.wait(timeout=10)
+    answered_before = sum(_answers_per_chat(server, chats).values())
+    assert answered_before < len(chats)  # questions were still queued
+
+    second = BotProcess(tmp_path, settings, server, **env)
+    second.wait_polling()
+    server.wait_until_sync(lambda: sum(_answers_per_chat(server, chats).values()) >= answered_before + 10,
+                           timeout=WAIT * 3, what="10 more answers")
+    stopped = time.monotonic()
+    second.signal(signal.SIGTERM)  # `docker stop`: a bounded drain, then exit 0
+    assert second.wait(timeout=20) == 0
+    assert time.monotonic() - stopped < 2 + 10
+    assert "answering" in second.output() and "updates left unanswered at the last stop" in second.output()
+
+    third = BotProcess(tmp_path, settings, server, **env)
+    third.wait_polling()
+    server.wait_until_sync(lambda: all(_answers_per_chat(server, chats).values()), timeout=WAIT * 6,
+                           what="every question answered")
+    time.sleep(1.0)  # a duplicate, if any, would arrive now
+    third.signal(signal.SIGTERM)
+    assert third.wait(timeout=20) == 0
+    counts = _answers_per_chat(server, chats)
+    assert set(counts.values()) == {1}, {c: n for c, n in counts.items() if n != 1}
