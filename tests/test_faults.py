@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -17,12 +18,14 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
+from bot.answers.llm import make_chat_model
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.state.factory import open_state
 from tests.botapi_server import BotApiServer
-from tests.fault_helpers import BotProcess
+from tests.fault_helpers import BotProcess, ChromaServer, StuckModelServer
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, TOKEN, WAIT, ask, feedback, running
+from tests.test_telegram_webhook import free_port
 
 OTHER_TOKEN = "987654321:AAHresobot-OTHER_token-0123456789abcdef"
 
@@ -233,3 +236,58 @@ def test_questions_queued_at_a_kill_or_a_stop_are_each_answered_once_after_the_r
     assert third.wait(timeout=20) == 0
     counts = _answers_per_chat(server, chats)
     assert set(counts.values()) == {1}, {c: n for c, n in counts.items() if n != 1}
+
+
+# ---------------------------------------------------------------- a hung dependency costs one message
+
+
+def test_a_hung_chroma_server_costs_the_asker_one_message_and_holds_no_other_chat_nor_sigterm(
+        server: BotApiServer, settings: Settings, tmp_path: Path) -> None:
+    served = tmp_path / "chroma-served"
+    shutil.copytree(settings.store_dir, served)
+    port = free_port()
+    chroma = ChromaServer(served, port, tmp_path / "chroma.log")
+    try:
+        bot = BotProcess(tmp_path, settings, server, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(port),
+                         CHROMA_TIMEOUT="2", ANSWER_DEADLINE="4", STOP_DRAIN_SECONDS="2")
+        bot.wait_polling()
+        chroma.process.send_signal(signal.SIGSTOP)  # the search service stops answering
+        asked = time.monotonic()
+        sent = server.send_text(CHAT, "What does the resolution say about trade unions?")
+        (source,) = server.wait_for_messages_sync(CHAT + 1, after_message_id=server.send_text(
+            CHAT + 1, "/source 6")["message_id"], timeout=WAIT)  # another chat, meanwhile
+        assert "6" in source.text and time.monotonic() - asked < 4
+        (told,) = server.wait_for_messages_sync(CHAT, after_message_id=sent["message_id"], timeout=WAIT)
+        assert told.text == "The search service is not responding. Please try again in a minute."
+        assert time.monotonic() - asked < 4 + 3
+        server.send_text(CHAT, "And about journalists?")  # in flight when the stop comes
+        time.sleep(0.5)
+        stopped = time.monotonic()
+        bot.signal(signal.SIGTERM)
+        bot.wait(timeout=20)
+        assert time.monotonic() - stopped < 2 + 4 + 3  # the drain, then at most a search's timeout
+    finally:
+        chroma.stop()
+
+
+@pytest.mark.parametrize("mode", ["hang", "drip"])
+async def test_a_hung_or_dripping_model_costs_each_asker_the_model_not_the_answer(
+        server: BotApiServer, bot_settings: Settings, pipeline: Pipeline, mode: str) -> None:
+    model_server = StuckModelServer(mode)
+    try:
+        settings = bot_settings.model_copy(update={
+            "llm_model": "openai:stuck", "llm_base_url": model_server.base_url, "llm_timeout": 3.0,
+            "answer_deadline": 6.0})
+        with_model = Pipeline(settings, index=pipeline.index, llm=make_chat_model(settings))
+        async with running(settings, with_model):
+            asked = time.monotonic()
+            first = server.send_text(CHAT, BOKAYEV_FR)
+            second = server.send_text(CHAT + 1, "Que dit la résolution sur les syndicats ?")
+            replies = [await server.wait_for_messages(chat, after_message_id=sent["message_id"], timeout=WAIT)
+                       for chat, sent in ((CHAT, first), (CHAT + 1, second))]
+            took = time.monotonic() - asked
+        assert all(r[0].buttons and "n'a pas pu être joint" in r[0].text for r in replies)
+        assert model_server.requests >= 2
+        assert took < 6.0 + 2  # both within the deadline: side by side, not one after the other
+    finally:
+        model_server.stop()
