@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from langchain_core.language_models import BaseChatModel
 
@@ -19,6 +20,7 @@ from index.retrieve import Retrieval, Retriever
 from index.store import Index, open_index
 
 _WORDISH = re.compile(r"[^\W_]", re.UNICODE)
+ANSWER_CACHE = 2048  # offline answers kept per pipeline (per index): a question asked again is not redone
 # Markup typed or pasted into a message ("<b>Qui</b>", "<script>") is not part of the question.
 _MARKUP = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 
@@ -73,6 +75,13 @@ class Pipeline:
         self.answerer = OfflineAnswerer(self.index, settings)
         self.llm = llm
         self.generator = GenerativeAnswerer(llm, self.answerer) if llm is not None else None
+        # Offline answers depend only on the question, the history and the index, all fixed here: the same
+        # question in the same conversation is answered from memory (thread-safe; a burst of the same
+        # question may compute it twice). Generated answers are not cached (a fallback would stick).
+        self._offline = lru_cache(maxsize=ANSWER_CACHE)(self._offline_answer)
+
+    def _offline_answer(self, text: str, history: tuple[str, ...], language: Lang) -> Answer:
+        return self.answerer.answer(self.retriever.search(text, list(history), language), language)
 
     def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
         history = _earlier(history)
@@ -86,7 +95,7 @@ class Pipeline:
         if not q.has_words:
             return Answer(say("no_words", q.language), q.language, [], refused=True)
         if self.generator is None:
-            answer = self.answerer.answer(self.retriever.search(q.text, history, q.language), q.language)
+            answer = self._offline(q.text, tuple(history), q.language)
         else:
             # The model first makes a follow-up standalone; if it cannot, the conversation is searched.
             standalone = rewrite_followup(self.llm, q.text, history)
