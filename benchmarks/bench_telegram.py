@@ -75,7 +75,9 @@ class Run:
             [sys.executable, "-m", "bot", "telegram"], cwd=workdir, env=bot_env(code, data_dir, server),
             stdout=log, stderr=subprocess.STDOUT,
         )
-        server.wait_until_sync(lambda: server.calls("getUpdates"), timeout=180, what="the bot polling")
+        deadline = time.monotonic() + 180  # a Bot API call does not wake wait_until_sync: poll
+        while not server.calls("getUpdates") and time.monotonic() < deadline and self.process.poll() is None:
+            time.sleep(0.1)
 
     def ask(self, chat_id: int, text: str, lang: str) -> None:
         self.sent.setdefault(chat_id, []).append(time.time())

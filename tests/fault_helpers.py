@@ -41,9 +41,10 @@ class BotProcess:
 
     def wait_polling(self) -> None:
         """Until the process polls (its index opened, its inbox read)."""
-        self.server.wait_until_sync(
-            lambda: len(self.server.calls("getUpdates")) > self._polls or self.process.poll() is not None,
-            timeout=START, what="the bot polling")
+        deadline = time.monotonic() + START  # (a Bot API call does not wake wait_until_sync: poll)
+        while len(self.server.calls("getUpdates")) <= self._polls and self.process.poll() is None:
+            assert time.monotonic() < deadline, f"the bot did not poll within {START} s:\n{self.output()}"
+            time.sleep(0.1)
         assert self.process.poll() is None, self.output()
 
     def signal(self, sig: signal.Signals) -> None:
