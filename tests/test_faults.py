@@ -1,6 +1,8 @@
-"""The bot under faults: a rejected or revoked token, a broken state store, a huge message, an update
-that cannot be parsed, forged votes. Real PTB polling the Bot-API-faithful server, real SQLite files,
-and, where an exit code or a signal matters, the real `resobot telegram` process."""
+"""The bot under faults: a rejected or revoked token, a broken state store (SQLite read-only, full or
+corrupt; PostgreSQL connection lost), a huge message, an update that cannot be parsed, forged votes,
+hard stops with questions queued, a hung Chroma server, a hung or dripping model server. Real PTB
+polling the Bot-API-faithful server, real SQLite files and PostgreSQL, and, where an exit code or a
+signal matters, the real `resobot telegram` process."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from bot.state.factory import open_state
 from tests.botapi_server import BotApiServer
 from tests.fault_helpers import BotProcess, ChromaServer, StuckModelServer
 from tests.telegram_helpers import BOKAYEV_FR, CHAT, TOKEN, WAIT, ask, feedback, running
+from tests.test_state_postgres import pg_url as pg_url  # the PostgreSQL fixture
 from tests.test_telegram_webhook import free_port
 
 OTHER_TOKEN = "987654321:AAHresobot-OTHER_token-0123456789abcdef"
@@ -291,3 +294,23 @@ async def test_a_hung_or_dripping_model_costs_each_asker_the_model_not_the_answe
         assert took < 6.0 + 2  # both within the deadline: side by side, not one after the other
     finally:
         model_server.stop()
+
+
+async def test_a_lost_postgres_connection_costs_no_answer_and_is_reopened(
+        server: BotApiServer, bot_settings: Settings, pipeline: Pipeline, pg_url: str) -> None:
+    import psycopg
+
+    settings = bot_settings.model_copy(update={"resobot_state_url": pg_url})
+    async with running(settings, pipeline) as app:
+        await ask(server, BOKAYEV_FR)
+        with psycopg.connect(pg_url, autocommit=True) as admin:  # the server drops the bot's connection
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        (reply,) = await ask(server, "Et les syndicats ?")
+        assert reply.buttons
+        query = server.press_button(CHAT, reply.message_id, text="👍")
+        await server.wait_until(lambda: query not in server.unanswered_callback_queries(), timeout=WAIT,
+                                what="the vote answered")
+        state = app.bot_data["state"]
+        assert state.history(CHAT) == [BOKAYEV_FR, "Et les syndicats ?"]
+        assert [r["vote"] for r in state.feedback()] == ["up"]
