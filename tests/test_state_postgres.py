@@ -107,6 +107,18 @@ def test_only_up_or_down_on_an_answer_sent_to_that_chat_counts_and_a_users_last_
     assert sorted(r["vote"] for r in store.feedback()) == ["down", "up"]  # one row per user, the last
 
 
+def test_the_inbox_knows_each_update_once_and_hands_back_the_young_unanswered_ones(
+        store: StateStore) -> None:
+    assert store.receive([(i, f'{{"update_id": {i}}}') for i in (1, 2, 3)]) == {1, 2, 3}
+    assert store.receive([(2, '{"update_id": 2}'), (4, '{"update_id": 4}')]) == {4}  # 2: delivered again
+    store.done(1)
+    assert store.pending(max_age=600) == (['{"update_id": 2}', '{"update_id": 3}', '{"update_id": 4}'], 0)
+    time.sleep(0.05)
+    assert store.pending(max_age=0.01) == ([], 3)  # too old to answer now: given up, counted once
+    assert store.pending(max_age=600) == ([], 0)
+    assert store.receive([(3, '{"update_id": 3}')]) == set()  # and still known
+
+
 def test_two_postgres_stores_share_history_and_votes(pg_url: str) -> None:
     a, b = open_state(pg_url), open_state(pg_url)
     try:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 HISTORY_SIZE = 4  # questions of a chat handed to the pipeline for follow-ups
 VOTES = ("up", "down")  # the only votes a 👍 / 👎 button sends
 INBOX_KEEP = 24 * 3600.0  # seconds a handled update stays in the inbox (so that a redelivery is recognized)
+PRUNE_EVERY = 1000  # getUpdates batches between two prunings of the inbox
 
 
 class StateError(RuntimeError):

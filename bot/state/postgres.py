@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.state.base import HISTORY_SIZE, INBOX_KEEP, VOTES, StateError, redact_url, user_hash
+from bot.state.base import HISTORY_SIZE, INBOX_KEEP, PRUNE_EVERY, VOTES, StateError, redact_url, user_hash
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,6 +55,7 @@ class PostgresState:
         self._dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
         self._timeout = connect_timeout
         self._lock = threading.Lock()
+        self._received = 0
         self._conn: Any = None
         self._run(self._create_schema)
 
@@ -163,9 +164,14 @@ class PostgresState:
         return self._run(work)
 
     def receive(self, updates: Sequence[tuple[int, str]]) -> set[int]:
-        """Record updates (id, JSON) as received; returns the ids that were not known yet."""
+        """Record updates (id, JSON) as received; returns the ids that were not known yet. Now and then,
+        handled ones older than a day are forgotten."""
+        self._received += 1
+        prune = self._received % PRUNE_EVERY == 0
 
         def work(c: Any) -> set[int]:
+            if prune:
+                c.execute(f"DELETE FROM resobot_inbox WHERE done AND ts < {_NOW} - %s", (INBOX_KEEP,))
             new: set[int] = set()
             for update_id, payload in updates:
                 row = c.execute(f"INSERT INTO resobot_inbox (update_id, ts, payload) VALUES (%s, {_NOW}, %s) "

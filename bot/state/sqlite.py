@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.state.base import HISTORY_SIZE, INBOX_KEEP, VOTES, move_aside, user_hash
+from bot.state.base import HISTORY_SIZE, INBOX_KEEP, PRUNE_EVERY, VOTES, move_aside, user_hash
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class SqliteState:
         self.path = path
         self.url = f"sqlite:///{path}"
         self._lock = threading.Lock()
+        self._received = 0
         try:
             self._db = _connect(path)
         except sqlite3.DatabaseError as exc:
@@ -142,9 +143,13 @@ class SqliteState:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def receive(self, updates: Sequence[tuple[int, str]]) -> set[int]:
-        """Record updates (id, JSON) as received; returns the ids that were not known yet."""
+        """Record updates (id, JSON) as received; returns the ids that were not known yet. Now and then,
+        handled ones older than a day are forgotten."""
         now, new = time.time(), set()
         with self._lock, self._db:
+            self._received += 1
+            if self._received % PRUNE_EVERY == 0:
+                self._db.execute("DELETE FROM inbox WHERE done = 1 AND ts < ?", (now - INBOX_KEEP,))
             for update_id, payload in updates:
                 cursor = self._db.execute(
                     "INSERT OR IGNORE INTO inbox (update_id, ts, payload) VALUES (?, ?, ?)",
