@@ -248,8 +248,11 @@ async def post_init(application: Application) -> None:
         logger.warning("dropped %d unanswered updates older than INBOX_MAX_AGE", stale)
     if payloads:
         logger.warning("answering %d updates left unanswered at the last stop", len(payloads))
+    processor: ChatOrderedProcessor = application.update_processor  # type: ignore[assignment]
     for payload in payloads:
-        await application.update_queue.put(Update.de_json(json.loads(payload), application.bot))
+        update = Update.de_json(json.loads(payload), application.bot)
+        processor.recorded.add(update.update_id)  # in the inbox already: handle it, once
+        await application.update_queue.put(update)
 
 
 async def post_shutdown(application: Application) -> None:
@@ -277,6 +280,7 @@ def build_application(settings: Settings, pipeline: Pipeline | None = None) -> A
     for name in ("httpx", "httpcore"):  # every request URL carries the token: do not even log them
         logging.getLogger(name).setLevel(logging.WARNING)
     state = open_state(settings.state_url)
+    recorded: set[int] = set()  # updates the client put in the inbox, for the processor
     bot = ResobotBot(
         token,
         base_url=settings.telegram_base_url or "https://api.telegram.org/bot",
@@ -284,13 +288,14 @@ def build_application(settings: Settings, pipeline: Pipeline | None = None) -> A
         get_updates_request=HTTPXRequest(),
         rate_limiter=RetryingRateLimiter(max_retries=3),
         state=state,
+        recorded=recorded,
     )
     builder = (
         Application.builder()
         .bot(bot)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .concurrent_updates(ChatOrderedProcessor(state=state))
+        .concurrent_updates(ChatOrderedProcessor(state=state, recorded=recorded))
     )
     application = builder.build()
     application.bot_data["settings"] = settings

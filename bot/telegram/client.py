@@ -31,9 +31,11 @@ JSONDict = dict[str, Any]
 class ResobotBot(ExtBot):
     """ExtBot with the inbox, the skipping of unparsable updates, and the revoked-token signal."""
 
-    def __init__(self, *args: Any, state: StateStore | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, state: StateStore | None = None, recorded: set[int] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._inbox = state
+        self._recorded = recorded if recorded is not None else set()  # the processor takes them out
         self._revoked = asyncio.Event()
 
     @property
@@ -75,4 +77,5 @@ class ResobotBot(ExtBot):
                 new = await asyncio.to_thread(self._inbox.receive, rows)
             except Exception:
                 logger.exception("cannot record %d updates in the inbox; handling them anyway", len(rows))
+        self._recorded.update(new)
         return [good[i] if i in new else {"update_id": i} for i in ids]
