@@ -1,24 +1,31 @@
-"""Load on the Telegram bot: many chats asking at once, through the real PTB stack (printed figures, no
-assertions).
+"""Load on the Telegram bot: the real `resobot telegram` process polling the fake Bot API server
+(tests/botapi_server.py) over real HTTP. Printed figures, no assertions.
 
-    python benchmarks/bench_telegram.py [--chats 50] [--questions 5]
+    python benchmarks/bench_telegram.py burst  [--chats 200] [--questions 3]
+    python benchmarks/bench_telegram.py steady [--rate 20] [--seconds 60]
+    python benchmarks/bench_telegram.py chats  [--chats 50] [--questions 5]
+    … [--code DIR]  runs the bot from another checkout (e.g. a `git worktree` of main), same machine, same run
 
-Starts the fake Bot API server (tests/botapi_server.py), builds the index in a temporary data dir, runs
-the real Application with long polling, and plays `--chats` users at once: each sends its next question
-(cycled from tests/data/heldout-questions.jsonl) as soon as the bot's answer to the previous one has
-arrived. Prints answered/total, the reply latency p50/p95 (question sent → the answer's last message
-received by the server) and the wall time. Every chat is its own user, and `--questions` stays under
-RATE_LIMIT_PER_MINUTE, so the per-user limit never kicks in.
+burst:  every chat sends all its questions at once (200 × 3 = 600 updates queued together).
+steady: `--rate` questions a second for `--seconds`, spread over enough chats that no user passes
+        RATE_LIMIT_PER_MINUTE.
+chats:  in rounds: every chat asks, and the next round starts when all were answered.
+
+Questions are cycled from tests/data/heldout-questions.jsonl (93 distinct: the bot's answer cache serves
+the repeats). The bot keeps to Telegram's 30 messages a second (PTB's AIORateLimiter), which caps a
+burst at 30 answers/s whatever the CPU. Prints answered/total, the reply latency
+p50/p95/max (question pushed → the answer's last message, the one with buttons, received by the server),
+throughput, and the bot process's peak RSS (VmHWM). The index is built once in a temporary data dir.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
 import json
-import logging
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,16 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.botapi_server
 
-from bot.settings import Settings  # noqa: E402
-from bot.startup import open_pipeline  # noqa: E402
-from bot.telegram.app import build_application  # noqa: E402
-from index.store import build_index  # noqa: E402
 from tests.botapi_server import BotApiServer  # noqa: E402
 
 TOKEN = "123456789:AAHresobot-BENCH_token-0123456789abcdef"
 QUESTIONS = ROOT / "tests" / "data" / "heldout-questions.jsonl"
 FIRST_CHAT = 10_000
-TIMEOUT = 300.0
+PER_USER_MINUTE = 5  # questions a bench user asks a minute at most (RATE_LIMIT_PER_MINUTE defaults to 10)
 
 
 def load_questions() -> list[tuple[str, str]]:
@@ -44,84 +47,138 @@ def load_questions() -> list[tuple[str, str]]:
     return [(r["question"], r["lang"]) for r in rows]
 
 
-def answered(server: BotApiServer, chat_id: int, after: int) -> bool:
-    """The answer is complete when its last message (the one with the buttons) has arrived."""
-    return any(m.message_id > after and m.buttons for m in server.messages(chat_id))
+def bot_env(code: Path, data_dir: Path, server: BotApiServer | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RESOBOT_", "CHROMA_", "TELEGRAM_"))}
+    env.update(PYTHONPATH=str(code), RESOBOT_DATA_DIR=str(data_dir), ANONYMIZED_TELEMETRY="False")
+    if server is not None:
+        env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url)
+    return env
 
 
-async def play_chat(server: BotApiServer, chat_id: int, questions: list[tuple[str, str]],
-                    sent_at: list[float]) -> int:
-    """One user: asks each question once the previous answer arrived; returns how many were answered."""
-    done = 0
-    for text, lang in questions:
-        sent_at.append(time.time())
-        sent = server.send_text(chat_id, text, language_code=lang)
-        deadline = time.monotonic() + TIMEOUT
-        # Poll every 20 ms: cheap enough not to steal the bot's CPU; latency is measured from the
-        # server's own timestamps, not from this loop.
-        while not answered(server, chat_id, sent["message_id"]):
-            if time.monotonic() > deadline:
-                return done
-            await asyncio.sleep(0.02)
-        done += 1
-    return done
-
-
-def latencies(server: BotApiServer, sent_at: dict[int, list[float]]) -> list[float]:
-    """Per answer: the time the server received its last message (with buttons) minus the question's."""
-    finished: dict[int, list[float]] = {}
-    for call in server.calls("sendMessage"):
-        if call.error is None and call.params.get("reply_markup"):
-            finished.setdefault(int(call.params["chat_id"]), []).append(call.timestamp)
-    return [(end - start) * 1000 for chat, starts in sent_at.items()
-            for start, end in zip(starts, finished.get(chat, []), strict=False)]
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
-async def run(chats: int, per_chat: int, data_dir: Path) -> None:
-    pool = itertools.cycle(load_questions())
+class Run:
+    """The bot process and what was asked of it."""
+
+    def __init__(self, server: BotApiServer, code: Path, data_dir: Path, workdir: Path) -> None:
+        self.server = server
+        self.sent: dict[int, list[float]] = {}
+        log = (workdir / "bot.log").open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "telegram"], cwd=workdir, env=bot_env(code, data_dir, server),
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 180  # a Bot API call does not wake wait_until_sync: poll
+        while not server.calls("getUpdates") and time.monotonic() < deadline and self.process.poll() is None:
+            time.sleep(0.1)
+
+    def ask(self, chat_id: int, text: str, lang: str) -> None:
+        self.sent.setdefault(chat_id, []).append(time.time())
+        self.server.send_text(chat_id, text, language_code=lang)
+
+    def finished(self) -> dict[int, list[float]]:
+        """Per chat, the times at which the server received each answer's last message."""
+        done: dict[int, list[float]] = {}
+        for call in self.server.calls("sendMessage"):
+            if call.error is None and call.params.get("reply_markup"):
+                done.setdefault(int(call.params["chat_id"]), []).append(call.timestamp)
+        return done
+
+    def wait(self, timeout: float) -> None:
+        total = sum(map(len, self.sent.values()))
+        deadline = time.monotonic() + timeout
+        while sum(map(len, self.finished().values())) < total and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    def report(self, started: float) -> None:
+        done = self.finished()
+        ms = [(end - start) * 1000 for chat, starts in self.sent.items()
+              for start, end in zip(starts, done.get(chat, []), strict=False)]
+        total = sum(map(len, self.sent.values()))
+        rss = peak_rss_mb(self.process.pid)
+        self.process.terminate()
+        self.process.wait(timeout=60)
+        print(f"answered: {len(ms)}/{total}")
+        if ms:
+            last = max(t for times in done.values() for t in times)
+            print(f"reply latency: p50 {pct(ms, 50):.0f} ms, p95 {pct(ms, 95):.0f} ms, max {max(ms):.0f} ms")
+            print(f"throughput: {len(ms) / (last - started):.1f} answers/s ({last - started:.1f} s)")
+        print(f"bot peak RSS: {rss:.0f} MB")
+
+
+def burst(run: Run, chats: int, per_chat: int, questions: list[tuple[str, str]]) -> float:
+    pool = itertools.cycle(questions)
+    started = time.time()
+    for chat in range(FIRST_CHAT, FIRST_CHAT + chats):
+        for _ in range(per_chat):
+            run.ask(chat, *next(pool))
+    return started
+
+
+def steady(run: Run, rate: float, seconds: float, questions: list[tuple[str, str]]) -> float:
+    pool = itertools.cycle(questions)
+    users = itertools.cycle(range(FIRST_CHAT, FIRST_CHAT + max(1, int(rate * 60 / PER_USER_MINUTE) + 1)))
+    started = time.time()
+    for n in range(int(rate * seconds)):
+        time.sleep(max(0.0, started + n / rate - time.time()))
+        run.ask(next(users), *next(pool))
+    return started
+
+
+def closed_loop(run: Run, chats: int, per_chat: int, questions: list[tuple[str, str]]) -> float:
+    pool = itertools.cycle(questions)
     plan = {FIRST_CHAT + i: [next(pool) for _ in range(per_chat)] for i in range(chats)}
-    async with BotApiServer(token=TOKEN) as server:
-        settings = Settings(resobot_data_dir=data_dir, telegram_bot_token=TOKEN,
-                            telegram_base_url=server.base_url)
-        pipeline = open_pipeline(settings)
-        application = build_application(settings, pipeline)
-        async with application:
-            await application.post_init(application)  # type: ignore[misc]
-            await application.start()
-            await application.updater.start_polling(poll_interval=0, timeout=1)
-            sent_at: dict[int, list[float]] = {chat: [] for chat in plan}
-            started = time.perf_counter()
-            done = await asyncio.gather(*(play_chat(server, c, qs, sent_at[c]) for c, qs in plan.items()))
-            wall = time.perf_counter() - started
-            await application.updater.stop()
-            await application.stop()
-        await application.post_shutdown(application)  # type: ignore[misc]
-        ms = latencies(server, sent_at)
-    total = chats * per_chat
-    print(f"chats: {chats} × {per_chat} questions, concurrently")
-    print(f"answered: {sum(done)}/{total}")
-    if ms:
-        print(f"reply latency: p50 {pct(ms, 50):.0f} ms, p95 {pct(ms, 95):.0f} ms, max {max(ms):.0f} ms")
-    print(f"wall time: {wall:.1f} s ({sum(done) / wall:.1f} answers/s)")
+    started = time.time()
+    for step in range(per_chat):
+        for chat, asked in plan.items():
+            if step < len(asked):
+                run.ask(chat, *asked[step])
+        run.wait(300)
+    return started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chats", type=int, default=50)
-    parser.add_argument("--questions", type=int, default=5, help="per chat (keep under 10: the rate limit)")
+    parser.add_argument("mode", choices=["burst", "steady", "chats"], nargs="?", default="burst")
+    parser.add_argument("--chats", type=int, default=None, help="burst: 200, chats: 50")
+    parser.add_argument("--questions", type=int, default=None, help="per chat (burst: 3, chats: 5)")
+    parser.add_argument("--rate", type=float, default=20.0, help="steady: questions a second")
+    parser.add_argument("--seconds", type=float, default=60.0, help="steady: how long")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose bot is run")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+    questions = load_questions()
+    code = args.code.resolve()
     with tempfile.TemporaryDirectory(prefix="resobot-bench-") as tmp:
-        data_dir = Path(tmp) / "data"
+        workdir, data_dir = Path(tmp), Path(tmp) / "data"
         started = time.perf_counter()
-        build_index(Settings(resobot_data_dir=data_dir))
-        print(f"index built in {time.perf_counter() - started:.1f} s")
-        asyncio.run(run(args.chats, args.questions, data_dir))
+        subprocess.run([sys.executable, "-m", "bot", "index"], cwd=workdir, env=bot_env(code, data_dir),
+                       check=True, capture_output=True)
+        print(f"code: {code}; index built in {time.perf_counter() - started:.1f} s")
+        with BotApiServer(token=TOKEN) as server:
+            run = Run(server, code, data_dir, workdir)
+            print(f"questions: {len(set(questions))} distinct, cycled")
+            if args.mode == "burst":
+                chats, per_chat = args.chats or 200, args.questions or 3
+                print(f"burst: {chats} chats × {per_chat} questions, sent at once")
+                begun = burst(run, chats, per_chat, questions)
+            elif args.mode == "steady":
+                print(f"steady: {args.rate:g} questions/s for {args.seconds:g} s")
+                begun = steady(run, args.rate, args.seconds, questions)
+            else:
+                chats, per_chat = args.chats or 50, args.questions or 5
+                print(f"chats: {chats} × {per_chat} questions, each after the previous answer")
+                begun = closed_loop(run, chats, per_chat, questions)
+            run.wait(600)
+            run.report(begun)
 
 
 if __name__ == "__main__":

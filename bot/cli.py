@@ -217,11 +217,16 @@ def telegram(webhook_url: str | None) -> None:
 
     Example usage: TELEGRAM_BOT_TOKEN=123456789:AAH… resobot telegram
     """
+    import os
+
+    from telegram.error import InvalidToken
+
     from bot.answers.llm import LLMError
     from bot.startup import StoreError
     from bot.state.base import StateError
     from bot.telegram.app import TokenError, build_application
     from bot.telegram.redact import hide_in_logs
+    from bot.telegram.serve import run_polling, stuck_workers
     from bot.telegram.webhook import WebhookError, webhook_config
 
     settings = _settings()
@@ -230,11 +235,22 @@ def telegram(webhook_url: str | None) -> None:
         application = build_application(settings)
     except (TokenError, WebhookError, StoreError, StateError, LLMError) as exc:
         raise click.ClickException(str(exc)) from exc
-    if webhook is None:
-        application.run_polling()
-    else:
-        hide_in_logs(webhook.secret)
-        application.run_webhook(**webhook.kwargs())
+    rejected = "the Bot API server rejected TELEGRAM_BOT_TOKEN (401 Unauthorized)"
+    try:
+        if webhook is None:
+            if not run_polling(application, settings):
+                click.echo(f"Error: {rejected} while running: stopped (revoked? check it with @BotFather)",
+                           err=True)
+                sys.exit(1)
+        else:
+            hide_in_logs(webhook.secret)
+            application.run_webhook(**webhook.kwargs())
+    except InvalidToken:  # its message holds the token: never print it
+        raise click.ClickException(f"{rejected}: check it with @BotFather") from None
+    finally:
+        if stuck_workers():  # a thread held by a hung dependency: do not wait for it at exit
+            logging.shutdown()
+            os._exit(1)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.answers.models import Answer
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # the chat model's machinery is imported only when there is a
     from bot.answers.generate import GenerativeAnswerer
 
 _WORDISH = re.compile(r"[^\W_]", re.UNICODE)
+ANSWER_CACHE = 2048  # offline answers kept per pipeline (per index): a question asked again is not redone
 
 
 class BadQuestion(ValueError):
@@ -87,6 +89,20 @@ class Pipeline:
             from bot.answers.generate import GenerativeAnswerer
 
             self.generator = GenerativeAnswerer(llm, self.answerer)
+        # Offline answers depend only on the question, the history and the index, all fixed here: the same
+        # question in the same conversation is answered from memory (thread-safe; a burst of the same
+        # question may compute it twice). Generated answers are not cached (a fallback would stick).
+        self._offline = lru_cache(maxsize=ANSWER_CACHE)(self._offline_answer)
+
+    def _offline_answer(
+        self, text: str, history: tuple[str, ...], language: Lang, other: str | None = None
+    ) -> Answer:
+        """`other`: the question is in another language ("German"): searched by meaning only, and its
+        words cannot be looked up in the text, so a stricter similarity gate judges it."""
+        retrieval = self.retriever.search(text, list(history), "other" if other else language)
+        if other:
+            retrieval = replace(retrieval, terms=[], uncovered=[], unmentioned=[])
+        return self.answerer.answer(retrieval, language, strict=bool(other))
 
     def search(self, question: str, history: Sequence[str] = ()) -> Retrieval:
         history = _earlier(history)
@@ -100,10 +116,7 @@ class Pipeline:
         if not q.has_words:
             return Answer(say("no_words", q.language), q.language, [], refused=True)
         if self.generator is None:
-            retrieval = self.retriever.search(q.text, history, "other" if q.other else q.language)
-            if q.other:  # its words cannot be looked up in the text: a stricter similarity gate judges it
-                retrieval = replace(retrieval, terms=[], uncovered=[], unmentioned=[])
-            answer = self.answerer.answer(retrieval, q.language, strict=bool(q.other))
+            answer = self._offline(q.text, tuple(history), q.language, q.other)
         else:
             from bot.answers.generate import rewrite_followup
 

@@ -58,7 +58,25 @@ class Settings(BaseSettings):
         default=None, description='An OpenAI-compatible server, e.g. "http://127.0.0.1:8080/v1".'
     )
     llm_api_key: SecretStr | None = Field(default=None, description="The model server's API key, if any.")
-    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds before a model call is abandoned.")
+    llm_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds a model call may take in all, however slowly it streams."
+    )
+    answer_deadline: float = Field(
+        default=30.0, gt=0, description="Seconds a Telegram answer may take in all (search and model); "
+        "then the asker is told the service is not responding."
+    )
+    chroma_timeout: float = Field(default=10.0, gt=0, description="Seconds before a Chroma server call fails")
+    pipeline_workers: int = Field(
+        default=0, ge=0, description="Telegram questions worked on at once; 0 = one per CPU core."
+    )
+    inbox_max_age: float = Field(
+        default=600.0, ge=0, description="Seconds: unanswered Telegram questions younger than this are "
+        "answered when the bot starts again (after a crash or a kill); older ones are dropped."
+    )
+    stop_drain_seconds: float = Field(
+        default=20.0, ge=0, description="On SIGTERM, seconds to finish the questions in hand; the rest are "
+        "answered after the restart (docker-compose's stop_grace_period is longer)."
+    )
     max_question_chars: int = Field(default=1000, ge=10, description="Longer questions are cut.")
     telegram_bot_token: SecretStr | None = Field(default=None, description="The token BotFather gave.")
     telegram_base_url: str | None = Field(

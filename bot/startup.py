@@ -4,12 +4,12 @@ embedded store that cannot be opened is moved aside (never deleted) and rebuilt 
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.pipeline import Pipeline
 from bot.settings import Settings
+from bot.state.base import move_aside
 from index.align import AlignmentError
 from index.parse import ParseError
 
@@ -29,17 +29,6 @@ def _forget_client(store_dir: Path) -> None:
     from chromadb.api.shared_system_client import SharedSystemClient
 
     SharedSystemClient._identifier_to_system.pop(str(store_dir), None)
-
-
-def move_aside(path: Path) -> Path:
-    """Rename `path` to `path.broken-<UTC time>` (a number appended if taken) and return the new path."""
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    target, n = path.with_name(f"{path.name}.broken-{stamp}"), 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.broken-{stamp}-{n}")
-    path.rename(target)
-    return target
 
 
 def open_pipeline(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 import chromadb
+import httpx
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
@@ -86,9 +87,15 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
     """A Chroma client with telemetry off: a `chroma run` server if configured, else embedded."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.use_server:
-        return chromadb.HttpClient(
+        client = chromadb.HttpClient(
             host=settings.chroma_host or "127.0.0.1", port=settings.chroma_port, settings=chroma_settings
         )
+        # chromadb's HTTP session waits for ever (timeout=None): a server that stops answering would hold
+        # every search. CHROMA_TIMEOUT bounds each call (the session is shared by the clients of a host).
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = httpx.Timeout(settings.chroma_timeout)
+        return client
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
 

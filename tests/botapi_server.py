@@ -676,6 +676,28 @@ class BotApiServer:
             self._failures[method.lower()] += [
                 ApiError(status, description, {"retry_after": retry_after} if retry_after else None)] * times
 
+    def push_raw_update(self, kind: str, payload: JSON) -> int:
+        """An update exactly as given, e.g. a message without the `date` every real one has (a changed or
+        mangled API): what a client library may fail to parse. Returns its update_id."""
+        with self._lock:
+            self._push(kind, payload)
+            return self._updates[-1]["update_id"]
+
+    def forge_callback_query(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None,
+                             language_code: str | None = "en") -> str:
+        """A modified client sends callback data that no button of the message carries (Telegram passes
+        it on as is: bots must check it). Returns the query id."""
+        with self._lock:
+            chat = self._chats[chat_id]
+            message = chat.bot_messages[message_id]
+            query_id = str(5_000_000_000_000 + next(self._counter))
+            self._queries[query_id] = {"answered": False, "chat_id": chat_id, "message_id": message_id}
+            self._push("callback_query", {"id": query_id, "data": data,
+                                          "from": self._user(chat, user_id, "Mallory", None, language_code),
+                                          "message": self._message_dict(chat, message),
+                                          "chat_instance": str(abs(chat_id) * 7919)})
+            return query_id
+
     def block_chat(self, chat_id: int) -> None:
         """The user blocks the bot: what is sent to them now fails with 403 Forbidden."""
         with self._lock:

@@ -29,7 +29,7 @@ from tests.telegram_helpers import BOKAYEV_FR, CHAT, TOKEN
 from tests.test_telegram import FOLLOW_UP
 from tests.test_telegram_webhook import SECRET, free_port
 
-_TABLES = ("resobot_history", "resobot_feedback", "resobot_answers")
+_TABLES = ("resobot_history", "resobot_feedback", "resobot_answers", "resobot_inbox")
 
 
 @pytest.fixture
@@ -87,14 +87,36 @@ def test_history_keeps_the_last_questions_of_each_chat_oldest_first(store: State
 
 
 def test_votes_carry_what_was_asked_and_cited_and_no_user_id(store: StateStore) -> None:
-    store.record_answer("a1", "Qui est Maks Bokayev ?", ["paragraph-4"])
-    store.vote("a1", "up", 12345)
-    store.vote("unknown", "down", 12345)
+    store.record_answer("a1", "Qui est Maks Bokayev ?", ["paragraph-4"], CHAT)
+    assert store.vote("a1", "up", 12345, CHAT)
     rows = store.feedback()
     assert [(r["answer_id"], r["vote"], r["question"], json.loads(r["citations"])) for r in rows] == [
-        ("a1", "up", "Qui est Maks Bokayev ?", ["paragraph-4"]), ("unknown", "down", "", [])]
+        ("a1", "up", "Qui est Maks Bokayev ?", ["paragraph-4"])]
     assert set(rows[0]) == {"answer_id", "vote", "question", "citations", "user_hash", "ts"}
     assert "12345" not in json.dumps(rows) and isinstance(rows[0]["ts"], float)
+
+
+def test_only_up_or_down_on_an_answer_sent_to_that_chat_counts_and_a_users_last_vote_wins(
+        store: StateStore) -> None:
+    store.record_answer("a1", "Qui est Maks Bokayev ?", ["paragraph-4"], CHAT)
+    forged = [("a1", "sideways", CHAT), ("a1", "", CHAT), ("never-sent", "down", CHAT), ("a1", "down", 999)]
+    assert [store.vote(answer_id, vote, 7, chat) for answer_id, vote, chat in forged] == [False] * 4
+    assert store.feedback() == []
+    assert store.vote("a1", "up", 7, CHAT) and store.vote("a1", "down", 7, CHAT)
+    assert store.vote("a1", "up", 8, CHAT)
+    assert sorted(r["vote"] for r in store.feedback()) == ["down", "up"]  # one row per user, the last
+
+
+def test_the_inbox_knows_each_update_once_and_hands_back_the_young_unanswered_ones(
+        store: StateStore) -> None:
+    assert store.receive([(i, f'{{"update_id": {i}}}') for i in (1, 2, 3)]) == {1, 2, 3}
+    assert store.receive([(2, '{"update_id": 2}'), (4, '{"update_id": 4}')]) == {4}  # 2: delivered again
+    store.done(1)
+    assert store.pending(max_age=600) == (['{"update_id": 2}', '{"update_id": 3}', '{"update_id": 4}'], 0)
+    time.sleep(0.05)
+    assert store.pending(max_age=0.01) == ([], 3)  # too old to answer now: given up, counted once
+    assert store.pending(max_age=600) == ([], 0)
+    assert store.receive([(3, '{"update_id": 3}')]) == set()  # and still known
 
 
 def test_two_postgres_stores_share_history_and_votes(pg_url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator
@@ -99,3 +100,22 @@ def test_telegram_command_with_a_webhook_but_no_secret_fails_clearly(
     assert result.exit_code == 1
     assert "Error: TELEGRAM_WEBHOOK_SECRET is not set" in result.output
     assert server.calls() == []
+
+
+async def test_a_webhook_update_is_recorded_in_the_inbox_and_one_posted_again_is_answered_once(
+    server: BotApiServer, webhook_app: tuple[Application, str]
+) -> None:
+    application, local_url = webhook_app
+    server.send_text(CHAT, BOKAYEV_FR)
+    update = server.pending_updates()[-1]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with httpx.AsyncClient() as client:
+        first = await client.post(local_url, json=update, headers=headers)
+        await server.wait_for_messages(CHAT, timeout=WAIT)
+        again = await client.post(local_url, json=update, headers=headers)  # Telegram retrying
+    assert (first.status_code, again.status_code) == (200, 200)
+    await asyncio.sleep(1.0)  # a second answer, if any, would arrive now
+    assert len(server.messages(CHAT)) == 1
+    state = application.bot_data["state"]
+    assert state.receive([(update["update_id"], "{}")]) == set()  # it is in the inbox
+    assert state.pending(max_age=600) == ([], 0)  # and done

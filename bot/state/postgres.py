@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.state.base import HISTORY_SIZE, StateError, redact_url, user_hash
+from bot.state.base import HISTORY_SIZE, INBOX_KEEP, PRUNE_EVERY, VOTES, StateError, redact_url, user_hash
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -31,6 +31,12 @@ CREATE TABLE IF NOT EXISTS resobot_feedback (
 CREATE TABLE IF NOT EXISTS resobot_answers (
     answer_id TEXT PRIMARY KEY, question TEXT NOT NULL, citations TEXT NOT NULL, ts DOUBLE PRECISION NOT NULL
 );
+ALTER TABLE resobot_answers ADD COLUMN IF NOT EXISTS chat_id BIGINT;
+CREATE TABLE IF NOT EXISTS resobot_inbox (
+    update_id BIGINT PRIMARY KEY, ts DOUBLE PRECISION NOT NULL, payload TEXT NOT NULL,
+    done BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX IF NOT EXISTS resobot_inbox_pending ON resobot_inbox (done, ts);
 """
 _SCHEMA_LOCK = 0x7265736F  # pg_advisory_xact_lock key: two processes starting at once create tables once
 
@@ -49,6 +55,7 @@ class PostgresState:
         self._dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
         self._timeout = connect_timeout
         self._lock = threading.Lock()
+        self._received = 0
         self._conn: Any = None
         self._run(self._create_schema)
 
@@ -113,25 +120,39 @@ class PostgresState:
     def forget(self, chat_id: int) -> None:
         self._run(lambda c: c.execute("DELETE FROM resobot_history WHERE chat_id = %s", (chat_id,)))
 
-    def record_answer(self, answer_id: str, question: str, citations: Sequence[str]) -> None:
-        """Keep what was asked and cited, so that a later vote on the answer can say what it rated."""
+    def record_answer(
+        self, answer_id: str, question: str, citations: Sequence[str], chat_id: int | None = None
+    ) -> None:
+        """Keep what was asked and cited, and in which chat, so that a later vote on the answer can be
+        checked and say what it rated."""
         self._run(lambda c: c.execute(
-            f"INSERT INTO resobot_answers VALUES (%s, %s, %s, {_NOW}) ON CONFLICT (answer_id) DO UPDATE "
-            "SET question = EXCLUDED.question, citations = EXCLUDED.citations, ts = EXCLUDED.ts",
-            (answer_id, question, json.dumps(list(citations)))))
+            f"INSERT INTO resobot_answers (answer_id, question, citations, ts, chat_id) "
+            f"VALUES (%s, %s, %s, {_NOW}, %s) ON CONFLICT (answer_id) DO UPDATE SET question = "
+            "EXCLUDED.question, citations = EXCLUDED.citations, ts = EXCLUDED.ts, chat_id = EXCLUDED.chat_id",
+            (answer_id, question, json.dumps(list(citations)), chat_id)))
 
-    def vote(self, answer_id: str, vote: str, user_id: int) -> None:
-        def work(c: Any) -> None:
-            row = c.execute("SELECT question, citations FROM resobot_answers WHERE answer_id = %s",
+    def vote(self, answer_id: str, vote: str, user_id: int, chat_id: int | None = None) -> bool:
+        """Record 👍 or 👎 on an answer that was sent (to `chat_id`, when given); a user's new vote on the
+        same answer replaces theirs. False, and nothing stored, for anything else."""
+        if vote not in VOTES:
+            return False
+
+        def work(c: Any) -> bool:
+            row = c.execute("SELECT question, citations, chat_id FROM resobot_answers WHERE answer_id = %s",
                             (answer_id,)).fetchone()
-            question, citations = row or ("", "[]")
+            if row is None or (chat_id is not None and row[2] is not None and row[2] != chat_id):
+                return False
+            who = user_hash(user_id)
+            c.execute("DELETE FROM resobot_feedback WHERE answer_id = %s AND user_hash = %s",
+                      (answer_id, who))
             c.execute(
                 "INSERT INTO resobot_feedback (answer_id, vote, question, citations, user_hash, ts) "
                 f"VALUES (%s, %s, %s, %s, %s, {_NOW})",
-                (answer_id, vote, question, citations, user_hash(user_id)),
+                (answer_id, vote, row[0], row[1], who),
             )
+            return True
 
-        self._run(work)
+        return self._run(work)
 
     def feedback(self) -> list[dict[str, object]]:
         def work(c: Any) -> list[dict[str, object]]:
@@ -139,5 +160,43 @@ class PostgresState:
                                "FROM resobot_feedback ORDER BY ts, id")
             names = [d.name for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+        return self._run(work)
+
+    def receive(self, updates: Sequence[tuple[int, str]]) -> set[int]:
+        """Record updates (id, JSON) as received; returns the ids that were not known yet. Now and then,
+        handled ones older than a day are forgotten."""
+        self._received += 1
+        prune = self._received % PRUNE_EVERY == 0
+
+        def work(c: Any) -> set[int]:
+            if prune:
+                c.execute(f"DELETE FROM resobot_inbox WHERE done AND ts < {_NOW} - %s", (INBOX_KEEP,))
+            new: set[int] = set()
+            for update_id, payload in updates:
+                row = c.execute(f"INSERT INTO resobot_inbox (update_id, ts, payload) VALUES (%s, {_NOW}, %s) "
+                                "ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+                                (update_id, payload)).fetchone()
+                if row is not None:
+                    new.add(update_id)
+            return new
+
+        return self._run(work)
+
+    def done(self, update_id: int) -> None:
+        """The update was handled: its replies are sent."""
+        self._run(lambda c: c.execute(
+            "UPDATE resobot_inbox SET done = TRUE, payload = '' WHERE update_id = %s", (update_id,)))
+
+    def pending(self, max_age: float) -> tuple[list[str], int]:
+        """The updates received but not handled, younger than `max_age` seconds, oldest first; older
+        ones are given up (marked done) and counted. Handled ones older than a day are forgotten."""
+
+        def work(c: Any) -> tuple[list[str], int]:
+            c.execute(f"DELETE FROM resobot_inbox WHERE done AND ts < {_NOW} - %s", (INBOX_KEEP,))
+            stale = c.execute(f"UPDATE resobot_inbox SET done = TRUE, payload = '' "
+                              f"WHERE NOT done AND ts < {_NOW} - %s", (max_age,)).rowcount
+            rows = c.execute("SELECT payload FROM resobot_inbox WHERE NOT done ORDER BY update_id").fetchall()
+            return [payload for (payload,) in rows], stale
 
         return self._run(work)

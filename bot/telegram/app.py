@@ -2,18 +2,20 @@
 
 Example usage: TELEGRAM_BOT_TOKEN=123456:ABC… resobot telegram [--webhook-url https://…]
 
-Around the handlers: the allow-list and question limit (bot/access.py), retries of Bot API calls
-(bot/flood.py), chats served concurrently but each in order (bot/updates.py), webhook settings
-(bot/webhook.py), the index check at start (bot/startup.py), secrets kept out of logs (bot/redact.py).
+Around the handlers: the allow-list and question limit (access.py), retries of Bot API calls
+(flood.py), chats served concurrently but each in order and the inbox closed (updates.py), the Bot API
+client that records the inbox and skips unparsable updates (client.py), answers within a deadline on a
+worker pool (answering.py), webhook settings (webhook.py), the index check at start (bot/startup.py),
+secrets kept out of logs (redact.py), the polling loop with its bounded stop (serve.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import html
+import json
 import logging
+import os
 import re
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from telegram import BotCommand, CallbackQuery, Message, Update
@@ -28,21 +30,23 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.answers.llm import make_chat_model
 from bot.answers.offline import no_such_unit
 from bot.answers.scope import topic_question, topics
-from bot.pipeline import BadQuestion, Pipeline
+from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.startup import open_pipeline
-from bot.state.base import StateStore
+from bot.state.base import redact_url
 from bot.state.factory import open_state
 from bot.telegram.access import QuestionLimit, addressed_text, guard, user_language
-from bot.telegram.chat_action import keep_typing
+from bot.telegram.answering import answer_question, stored
+from bot.telegram.client import ResobotBot
 from bot.telegram.flood import RetryingRateLimiter
-from bot.telegram.keyboards import answer_keyboard, language_switch
+from bot.telegram.keyboards import language_switch
 from bot.telegram.redact import hide_in_logs
-from bot.telegram.render import render_telegram, unit_html
+from bot.telegram.render import unit_html
 from bot.telegram.updates import ChatOrderedProcessor
 from bot.text.language import Lang
 from bot.text.messages import say
@@ -90,10 +94,6 @@ def source_id(argument: str) -> str | None:
 
 def _pipeline(context: ContextTypes.DEFAULT_TYPE) -> Pipeline:
     return context.bot_data["pipeline"]
-
-
-def _state(context: ContextTypes.DEFAULT_TYPE) -> StateStore:
-    return context.bot_data["state"]
 
 
 def _unit_parts(context: ContextTypes.DEFAULT_TYPE, unit_id: str, lang: Lang, shown: Lang) -> list[str]:
@@ -156,7 +156,7 @@ async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Forgets the chat's history, so that the next question is not read as a follow-up."""
-    _state(context).forget(update.effective_chat.id)
+    await stored(context, "forget", None, update.effective_chat.id)
     await update.effective_message.reply_text(say("reset_done", user_language(update)))
 
 
@@ -166,30 +166,6 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if "@" in command and command.split("@", 1)[1].lower() != (context.bot.username or "").lower():
         return
     await start(update, context)
-
-
-async def _answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """Runs `text` through the pipeline with the chat's history, remembers it, replies with the answer."""
-    chat_id = message.chat_id
-    state = _state(context)
-    history = state.history(chat_id)
-    try:
-        # The pipeline is synchronous and CPU-bound: run it off the event loop, one question at a time in
-        # its own thread (other chats' Bot API calls go on meanwhile; nothing asks it to be thread-safe).
-        loop = asyncio.get_running_loop()
-        async with keep_typing(context.bot, chat_id):
-            ask = _pipeline(context).ask
-            answer = await loop.run_in_executor(context.bot_data["worker"], ask, text, history)
-    except BadQuestion as exc:
-        await message.reply_text(exc.message)
-        return
-    state.remember(chat_id, text)
-    answer_id = uuid.uuid4().hex[:16]
-    state.record_answer(answer_id, text, answer.citations)
-    parts = render_telegram(answer)
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        await message.reply_html(part, reply_markup=answer_keyboard(answer, answer_id) if last else None)
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -203,7 +179,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not limit.allow(update.effective_user.id if update.effective_user else chat_id):
         await message.reply_text(say("slow_down", user_language(update), n=limit.per_minute))
         return
-    await _answer(message, context, text)
+    await answer_question(message, context, text)
 
 
 async def media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -221,10 +197,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     v:<up|down>:<answer id> records a vote."""
     query = update.callback_query
     kind, _, rest = (query.data or "").partition(":")
-    if kind == "v":
+    if kind == "v":  # counted only if 👍 / 👎 on an answer sent to this chat; the user's last vote counts
         vote, _, answer_id = rest.partition(":")
-        _state(context).vote(answer_id, vote, query.from_user.id)
-        await query.answer(say("vote_thanks", user_language(update)))
+        chat_id = query.message.chat.id if query.message is not None else None
+        counted = chat_id is not None and await stored(
+            context, "vote", False, answer_id, vote, query.from_user.id, chat_id)
+        await query.answer(say("vote_thanks" if counted else "vote_not_counted", user_language(update)))
         return
     # CallbackQueries need to be answered, even if no notification to the user is needed.
     await query.answer()
@@ -241,7 +219,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not limit.allow(query.from_user.id):
             await query.message.reply_text(say("slow_down", lang, n=limit.per_minute))
             return
-        await _answer(query.message, context, topic_question(unit_id, lang))  # type: ignore[arg-type]
+        await answer_question(query.message, context, topic_question(unit_id, lang))  # type: ignore[arg-type]
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -254,16 +232,38 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def post_init(application: Application) -> None:
-    """Sets the command menu in French (also the default) and in English."""
+    """Sets the command menu in French (also the default) and in English, and queues the updates that a
+    stopped or killed bot received but did not answer (the inbox), each once."""
     for language_code, lang in (("", "fr"), ("fr", "fr"), ("en", "en")):
         names = ("start", "help", "source", "reset")
         commands = [BotCommand(name, say(f"cmd_{name}", lang)) for name in names]
         await application.bot.set_my_commands(commands, language_code=language_code or None)
+    settings: Settings = application.bot_data["settings"]
+    try:
+        payloads, stale = application.bot_data["state"].pending(settings.inbox_max_age)
+    except Exception:
+        logger.exception("cannot read the inbox: questions left unanswered at the last stop are lost")
+        return
+    if stale:
+        logger.warning("dropped %d unanswered updates older than INBOX_MAX_AGE", stale)
+    if payloads:
+        logger.warning("answering %d updates left unanswered at the last stop", len(payloads))
+    processor: ChatOrderedProcessor = application.update_processor  # type: ignore[assignment]
+    for payload in payloads:
+        update = Update.de_json(json.loads(payload), application.bot)
+        processor.recorded.add(update.update_id)  # in the inbox already: handle it, once
+        await application.update_queue.put(update)
 
 
 async def post_shutdown(application: Application) -> None:
-    application.bot_data["worker"].shutdown()
+    # A thread held by a hung dependency is not waited for: it ends at its own timeout.
+    application.bot_data["worker"].shutdown(wait=False, cancel_futures=True)
     application.bot_data["state"].close()
+
+
+def workers(settings: Settings) -> int:
+    """Questions worked on at once: PIPELINE_WORKERS, or one per core."""
+    return settings.pipeline_workers or os.cpu_count() or 1
 
 
 def build_application(settings: Settings, pipeline: Pipeline | None = None) -> Application:
@@ -272,22 +272,36 @@ def build_application(settings: Settings, pipeline: Pipeline | None = None) -> A
     token = check_token(settings)
     hide_in_logs(token)  # PTB logs its URLs (with the token) at DEBUG
     hide_in_logs(token.split(":", 1)[1])
+    for secret in (settings.llm_api_key, settings.telegram_webhook_secret):
+        if secret is not None:
+            hide_in_logs(secret.get_secret_value())
+    if settings.state_url != redact_url(settings.state_url):  # a PostgreSQL password
+        hide_in_logs(settings.state_url)
     for name in ("httpx", "httpcore"):  # every request URL carries the token: do not even log them
         logging.getLogger(name).setLevel(logging.WARNING)
+    state = open_state(settings.state_url)
+    recorded: set[int] = set()  # updates the client put in the inbox, for the processor
+    bot = ResobotBot(
+        token,
+        base_url=settings.telegram_base_url or "https://api.telegram.org/bot",
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(),
+        rate_limiter=RetryingRateLimiter(max_retries=3),
+        state=state,
+        recorded=recorded,
+    )
     builder = (
         Application.builder()
-        .token(token)
-        .rate_limiter(RetryingRateLimiter(max_retries=3))
+        .bot(bot)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(ChatOrderedProcessor(state=state, recorded=recorded))
     )
-    if settings.telegram_base_url:
-        builder = builder.base_url(settings.telegram_base_url)
     application = builder.build()
+    application.bot_data["settings"] = settings
     application.bot_data["pipeline"] = pipeline or open_pipeline(settings, llm=make_chat_model(settings))
-    application.bot_data["state"] = open_state(settings.state_url)
-    application.bot_data["worker"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
+    application.bot_data["state"] = state
+    application.bot_data["worker"] = ThreadPoolExecutor(workers(settings), thread_name_prefix="pipeline")
     application.bot_data["allowed_ids"] = settings.allowed_ids
     application.bot_data["limit"] = QuestionLimit(settings.rate_limit_per_minute)
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 from telegram import Bot
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 logger = logging.getLogger(__name__)
 
@@ -18,8 +18,13 @@ logger = logging.getLogger(__name__)
 @contextlib.asynccontextmanager
 async def keep_typing(bot: Bot, chat_id: int, every: float = 4.0) -> AsyncIterator[None]:
     """Send "typing" now (a refusal, e.g. a user who blocked the bot, is raised: no answer is worth
-    making then), and again every `every` seconds until the block ends."""
-    await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    making then; any other failure is harmless), and again every `every` seconds until the block ends."""
+    try:
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except Forbidden:
+        raise
+    except TelegramError as exc:
+        logger.debug("chat action failed: %s", exc)
 
     async def repeat() -> None:
         while True:

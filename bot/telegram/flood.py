@@ -1,5 +1,9 @@
 """Flood control for Bot API calls: PTB's AIORateLimiter (Telegram's limits; a 429 waits its
-retry_after and is retried), plus retries of network errors and 5xx answers, which it lets through."""
+retry_after and is retried), plus retries of network errors and 5xx answers, which it lets through.
+
+"typing…" (sendChatAction) is not a message: it does not take a place in the 30 messages a second that
+Telegram allows a bot, or a burst of questions would be answered at half that rate. It is best effort
+(bot/telegram/chat_action.py), so it is sent at once and never waits for the limiter."""
 
 from __future__ import annotations
 
@@ -35,6 +39,8 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
         for attempt in range(1, self.network_tries + 1):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)

@@ -164,6 +164,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Désolé, ce bot est réservé à certains utilisateurs : je ne peux pas vous répondre.",
         "en": "Sorry, this bot is restricted to certain users: I cannot answer you.",
     },
+    "not_responding": {
+        "fr": "Le service de recherche ne répond pas. Réessayez dans une minute.",
+        "en": "The search service is not responding. Please try again in a minute.",
+    },
+    "vote_not_counted": {
+        "fr": "Ce vote ne peut pas être enregistré.",
+        "en": "This vote cannot be recorded.",
+    },
 }
 
 
