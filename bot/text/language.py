@@ -77,11 +77,28 @@ def _wide_detector():
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
+@lru_cache(maxsize=1)
+def _other_stopwords() -> frozenset[str]:
+    """Function words of the other languages that are not French or English ones ("die", "über", "los")."""
+    import stopwordsiso
+
+    words = set().union(*(stopwordsiso.stopwords(code) for code in ("de", "es", "it", "pt", "nl", "pl")))
+    return frozenset(words - set(STOPWORDS_FRENCH) - set(STOPWORDS_EN) - _FR_CUES - _EN_CUES)
+
+
+def _looks_other(words: list[str]) -> bool:
+    """A cheap first look, so that French and English messages never pay for the wide detector: Cyrillic
+    letters, or two function words of another language."""
+    return any("\u0400" <= c <= "\u04ff" for w in words for c in w) or (
+        sum(1 for w in words if w in _other_stopwords()) >= 2
+    )
+
+
 def other_language(text: str) -> str | None:
     """The language of a message written in neither French nor English ("Was sagt die Resolution über
     Gewerkschaften?" → "German"), or None. Short messages and names give no verdict."""
     words = _common_words(text)
-    if len(words) < OTHER_LANGUAGE_MIN_WORDS:
+    if len(words) < OTHER_LANGUAGE_MIN_WORDS or not _looks_other(words):
         return None
     best = _wide_detector().compute_language_confidence_values(" ".join(words))[0]
     if best.language.name in ("FRENCH", "ENGLISH") or best.value < OTHER_LANGUAGE_CONFIDENCE:
