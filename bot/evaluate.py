@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from bot.jsonl import read_rows
 from bot.pipeline import Pipeline
 
 METRICS = (
@@ -28,18 +28,7 @@ METRICS = (
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
-        missing = {"id", "lang", "type", "question"} - row.keys()
-        if missing:
-            raise ValueError(f"{path}:{n}: missing field(s) {', '.join(sorted(missing))}")
-        rows.append(row)
+    rows = [row for _, row in read_rows(path, {"id", "lang", "type", "question"})]
     if not rows:
         raise ValueError(f"{path}: no questions")
     return rows

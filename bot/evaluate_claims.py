@@ -4,7 +4,6 @@ accepts, per kind of claim, per language of the claim and overall. No language m
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from bot.answers.verify import Claim, Evidence, verify_claims
+from bot.jsonl import read_rows
 from bot.settings import Settings
 from index.embeddings import E5Embeddings
 from index.models import Document
@@ -39,18 +39,7 @@ class ClaimCase:
 def load_claims(path: Path) -> list[ClaimCase]:
     """The claims of a JSONL file; a malformed line raises ValueError naming the file and line."""
     cases = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
-        if not isinstance(row, dict):
-            raise ValueError(f"{path}:{n}: not a JSON object")
-        missing = {"unit", "claim", "language", "supported", "kind"} - row.keys()
-        if missing:
-            raise ValueError(f"{path}:{n}: missing field(s) {', '.join(sorted(missing))}")
+    for n, row in read_rows(path, {"unit", "claim", "language", "supported", "kind"}):
         unit_language = row.get("unit_language", row["language"])
         if row["language"] not in LANGUAGES or unit_language not in LANGUAGES:
             raise ValueError(f"{path}:{n}: language must be one of {', '.join(LANGUAGES)}")
