@@ -59,6 +59,16 @@ def clause_acts(clause: str, language: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for a in acts if a))
 
 
+def as_metadata(acts: tuple[str, ...]) -> str:
+    """Acts as a Chroma metadata value (metadata values are scalars): "welcomes,condemns"."""
+    return ",".join(acts)
+
+
+def from_metadata(metadata: dict) -> frozenset[str]:
+    """The acts a unit's or clause's Chroma metadata carries (none for a store without them)."""
+    return frozenset(a for a in str(metadata.get("acts", "")).split(",") if a)
+
+
 def unit_acts(unit: Unit, language: str = "fr") -> tuple[str, ...]:
     """What a unit does: a paragraph's acts in clause order (distinct), a recital's finding, a citation's
     reference; footnotes do nothing."""

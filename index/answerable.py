@@ -17,7 +17,8 @@ some terms carry the question, and when the text lacks one of them it does not a
 Example usage:
     vocabulary = Vocabulary.build(document, english)
     question = "Que dit la résolution sur la Biélorussie ?"
-    missing(vocabulary, vocabulary.key_terms(question), question)  # [Term("Biélorussie", "bielorussie")]
+    terms = vocabulary.key_terms(question)
+    missing(vocabulary, terms, question, vocabulary.uncovered(terms, question))  # [Term("Biélorussie", …)]
 """
 
 from __future__ import annotations
@@ -150,28 +151,25 @@ def complements(question: str, terms: list[Term]) -> list[Term]:
     return found
 
 
-def unmentioned(vocabulary: Vocabulary, terms: list[Term], question: str) -> list[Term]:
-    """The key terms the text never uses, less the participles that say what happened to the subject."""
-    predicates = predicate_words(question)
-    return [t for t in terms if t.folded not in predicates and not vocabulary.covers(t)]
-
-
 def missing(
-    vocabulary: Vocabulary, terms: list[Term], question: str, own: list[Term] | None = None
+    vocabulary: Vocabulary,
+    terms: list[Term],
+    question: str,
+    uncovered: list[Term],
+    own: list[Term] | None = None,
 ) -> list[Term]:
     """The uncovered key terms that keep the text from answering `question` (none: it may answer).
-    `own`: the terms of the message itself, when `terms` also carries a follow-up's subject: only the
-    message's own words may outweigh its uncovered ones."""
-    predicates = predicate_words(question)
-    uncovered = unmentioned(vocabulary, terms, question)
-    hard = [t for t in uncovered if _name_like(t, question)]
+    `uncovered`: the terms the text never uses (`Vocabulary.uncovered`); `own`: the terms of the message
+    itself, when `terms` also carries a follow-up's subject: only the message's own words may outweigh
+    its uncovered ones."""
     asked = focus(question, terms) + complements(question, terms)
-    hard += [t for t in uncovered if t in asked and t not in hard]
     named_countries = _countries_named(question, vocabulary)
-    hard += [t for t in uncovered if t.folded in {c.folded for c in named_countries}]
-    named_countries = [c for c in named_countries if c.folded not in {t.folded for t in uncovered}]
-    if hard or named_countries:  # all the words the text lacks, in the question's order: its subject
-        return uncovered + named_countries
+    countries = {c.folded for c in named_countries}
+    carries = any(_name_like(t, question) or t in asked or t.folded in countries for t in uncovered)
+    others = [c for c in named_countries if c.folded not in {t.folded for t in uncovered}]
+    if carries or others:  # all the words the text lacks, in the question's order: its subject
+        return uncovered + others
+    predicates = predicate_words(question)
     weight = 0.0
     for term in terms if own is None else own:
         if term not in uncovered and term.folded not in predicates:

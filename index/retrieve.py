@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.settings import Settings
-from index.acts import asked_acts
-from index.answerable import missing, unmentioned
+from index.acts import asked_acts, from_metadata
+from index.answerable import missing
 from index.coverage import Term, Vocabulary
 from index.followup import resolve
 from index.lexical import LexicalIndex, bridge_terms
@@ -92,10 +92,7 @@ class Retriever:
         self.vocabulary = Vocabulary.build(index.document, index.english)
         # what each unit does, as the index carries it (Chroma metadata, French rows: the acts are the same)
         got = index.units._collection.get(where={"language": "fr"}, include=["metadatas"])
-        self.unit_acts: dict[str, frozenset[str]] = {
-            m["unit_id"]: frozenset(a for a in str(m.get("acts", "")).split(",") if a)
-            for m in got["metadatas"]
-        }
+        self.unit_acts: dict[str, frozenset[str]] = {m["unit_id"]: from_metadata(m) for m in got["metadatas"]}
         self._source_prior = np.array(
             [SOURCE_PRIOR if u.kind in SOURCE_KINDS or is_closing(u.text) else 1.0 for u in self.units]
         )
@@ -175,16 +172,16 @@ class Retriever:
             )
             for i in order
         ]
+        unmentioned = self.vocabulary.uncovered(resolved.terms, resolved.text)
+        own = self.vocabulary.key_terms(resolved.question)
         return Retrieval(
             question,
             resolved.text,
             hits,
             references,
             terms=resolved.terms,
-            uncovered=missing(
-                self.vocabulary, resolved.terms, resolved.text, self.vocabulary.key_terms(resolved.question)
-            ),
+            uncovered=missing(self.vocabulary, resolved.terms, resolved.text, unmentioned, own),
             followup=resolved.followup,
-            unmentioned=unmentioned(self.vocabulary, resolved.terms, resolved.text),
+            unmentioned=unmentioned,
             acts=acts,
         )

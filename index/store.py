@@ -21,7 +21,7 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
 from bot.settings import Settings
-from index.acts import clause_acts, unit_acts
+from index.acts import as_metadata, clause_acts, unit_acts
 from index.align import check_alignment
 from index.embeddings import E5Embeddings
 from index.models import Document
@@ -209,7 +209,7 @@ def build_index(
                     "unit_id": u.id,
                     "language": language,
                     "kind": u.kind,
-                    "acts": ",".join(unit_acts(u, language)),
+                    "acts": as_metadata(unit_acts(u, language)),
                 },
             )
             for u in doc.units
@@ -223,7 +223,7 @@ def build_index(
                     "language": language,
                     "kind": u.kind,
                     "position": k,
-                    "acts": ",".join(clause_acts(s, language) if u.kind == "paragraph" else unit_acts(u)),
+                    "acts": as_metadata(clause_acts(s, language) if u.kind == "paragraph" else unit_acts(u)),
                 },
             )
             for u in doc.units

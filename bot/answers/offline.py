@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.text.labels import cite, kind_name, split_id
 from bot.text.language import Lang
 from bot.text.messages import say
+from index.acts import from_metadata
 from index.lexical import tokens
 from index.models import Document
 from index.retrieve import Retrieval
@@ -62,9 +63,12 @@ class OfflineAnswerer:
             "en": {},
         }
         for i in order:
-            acts = frozenset(a for a in str(metas[i].get("acts", "")).split(",") if a)
             self._sentences[metas[i].get("language", "fr")].setdefault(metas[i]["unit_id"], []).append(
-                (got["documents"][i], np.asarray(got["embeddings"][i], dtype=np.float32), acts)
+                (
+                    got["documents"][i],
+                    np.asarray(got["embeddings"][i], dtype=np.float32),
+                    from_metadata(metas[i]),
+                )
             )
         # the refusal margin was calibrated on the French sentences
         self._all_sentences = np.stack([v for s in self._sentences["fr"].values() for _, v, _ in s])
