@@ -126,9 +126,7 @@ class Pipeline:
             retrieval = self.retriever.search(standalone, [] if rewritten else history, q.language)
             answer = self.generator.answer(retrieval, q.language, () if rewritten else history)
         if q.other:
-            note = say("other_language", q.language)
-            answer = replace(answer, text=f"{note}\n\n{answer.text}", note=note)
+            answer = answer.with_note(say("other_language", q.language))
         if q.truncated:
-            note = say("truncated", q.language, n=self.settings.max_question_chars)
-            answer = replace(answer, text=f"{note}\n\n{answer.text}", note=note)
+            answer = answer.with_note(say("truncated", q.language, n=self.settings.max_question_chars))
         return answer

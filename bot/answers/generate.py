@@ -96,10 +96,6 @@ def parse_output(raw: str) -> tuple[bool, list[Claim]]:
     return False, [c for c in claims if c]
 
 
-def with_note(answer: Answer, note: str) -> Answer:
-    return replace(answer, text=f"{note}\n\n{answer.text}", note=note)
-
-
 class GenerativeAnswerer:
     """Answers with a chat model, from the offline answerer's evidence and with its answer as fallback."""
 
@@ -164,23 +160,23 @@ class GenerativeAnswerer:
             raw = message_text(self.chain.invoke(inputs))
         except Exception as e:  # timeout, connection refused, server error: the user still gets an answer
             logger.warning("language model not reachable (%s: %s); offline answer", type(e).__name__, e)
-            return with_note(offline, say("llm_unreachable", language))
+            return offline.with_note(say("llm_unreachable", language))
         logger.debug("model output: %s", raw)
         refused, claims = parse_output(raw)
         if refused:
             logger.info("model refused although retrieval found evidence; offline answer")
-            return with_note(offline, say("llm_no_answer", language))
+            return offline.with_note(say("llm_no_answer", language))
         evidence = [self.evidence(u, quoted) for u in units]
         verdict = verify_claims(claims, evidence, self._embed, self._on_topic)
         for claim, reason in verdict.dropped:
             logger.info("claim dropped (%s): %r %s", reason, claim.text[:100], list(claim.units))
         if not verdict.kept:
             logger.info("no supported claim in the model's answer; offline answer")
-            return with_note(offline, say("llm_unverified", language))
+            return offline.with_note(say("llm_unverified", language))
         text, citations = compose(verdict.kept, language)
         if leaks_prompt(text, self._system):
             logger.warning("model output repeats its prompt; offline answer")
-            return with_note(offline, say("llm_withheld", language))
+            return offline.with_note(say("llm_withheld", language))
         return Answer(text, language, citations, refused=False)
 
 

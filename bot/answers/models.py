@@ -3,7 +3,7 @@ quotes it shows, and whether it is a refusal."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.text.language import Lang
 
@@ -24,6 +24,11 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     note: str = ""  # e.g. "the question was cut"
     suggestions: list[str] = field(default_factory=list)  # a refusal's nearby units, to ask about instead
+
+    def with_note(self, note: str) -> Answer:
+        """The same answer, opened by a one-line note ("the question was cut", "the model could not be
+        reached"); `note` keeps the last one added, the text shows them all."""
+        return replace(self, text=f"{note}\n\n{self.text}", note=note)
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -14,7 +14,7 @@ from bot.answers.models import Answer, Quote
 from bot.answers.scope import gaps, refusal
 from bot.answers.shape import choose_units, two_kinds
 from bot.settings import Settings
-from bot.text.labels import cite, kind_name, split_id
+from bot.text.labels import cite, kind_name, quote_marks, split_id
 from bot.text.language import Lang
 from bot.text.messages import say
 from index.acts import from_metadata
@@ -120,8 +120,8 @@ class OfflineAnswerer:
         return [text for _, _, text in sorted(best, key=lambda s: s[1])]
 
     def answer(self, retrieval: Retrieval, language: Lang, strict: bool = False) -> Answer:
-        """`strict`: a question in another language, judged by similarity alone, must clear a higher
-        margin (OTHER_LANGUAGE_MARGIN)."""
+        """`strict`: a question in another language, judged by similarity alone (no key terms), must clear
+        OTHER_LANGUAGE_MARGIN instead of REFUSAL_MARGIN."""
         notes = [
             no_such_unit(self.document, ref, language)
             for ref in retrieval.references
@@ -137,9 +137,7 @@ class OfflineAnswerer:
         if about_document(retrieval.question):
             title = (self.index.english or self.document).title if quoted == "en" else self.document.title
             return document_answer(self.document, language, title)
-        if not self.answerable(retrieval) or (
-            strict and self.in_scope_margin(retrieval.query) < OTHER_LANGUAGE_MARGIN
-        ):
+        if not self.answerable(retrieval, OTHER_LANGUAGE_MARGIN if strict else None):
             return refusal(retrieval, language, self.document)
         chosen = choose_units(retrieval, self.settings.answer_max_units)
         by_kind = two_kinds(chosen)  # one clause of each, to stay within one screen (about 1,200 characters)
@@ -156,12 +154,14 @@ class OfflineAnswerer:
             self.intro("intro", language), quotes, language, [], notes_after, by_kind=by_kind
         )
 
-    def answerable(self, retrieval: Retrieval) -> bool:
+    def answerable(self, retrieval: Retrieval, margin: float | None = None) -> bool:
         """The text speaks of every key term of the question; a question without any ("Bonjour !") must
-        also be closer to the resolution than to off-topic reference sentences."""
+        also be closer to the resolution than to off-topic reference sentences, by `margin` (by default
+        REFUSAL_MARGIN)."""
         if retrieval.uncovered:
             return False
-        return bool(retrieval.terms) or self.in_scope_margin(retrieval.query) >= self.settings.refusal_margin
+        margin = self.settings.refusal_margin if margin is None else margin
+        return bool(retrieval.terms) or self.in_scope_margin(retrieval.query) >= margin
 
     @staticmethod
     def _compose(
@@ -174,7 +174,7 @@ class OfflineAnswerer:
     ) -> Answer:
         """The intro, then each unit's quotes with its citation; `by_kind`: what the Parliament notes
         (recitals) first, then what it asks or decides (paragraphs), each under a heading."""
-        open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
+        open_q, close_q = quote_marks(language)
         merged: list[tuple[str, list[str]]] = []  # consecutive quotes of one unit share one citation
         for q in quotes:
             if merged and merged[-1][0] == q.unit_id:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 from bot.answers.models import Answer, Quote
-from bot.text.labels import cite
+from bot.text.labels import cite, quoted_words
 from bot.text.language import Lang
 from bot.text.messages import say
 from index.lexical import tokens
@@ -73,9 +73,8 @@ def nearby(retrieval: Retrieval, n: int = NEARBY) -> list[str]:
 def refusal(retrieval: Retrieval, language: Lang, document: Document) -> Answer:
     """Short: what the text does not speak of (the uncovered key terms, when there are some), then the
     nearby subjects it does cover, each with its citation."""
-    open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
     if retrieval.uncovered:
-        subject = ", ".join(f"{open_q}{t.word}{close_q}" for t in retrieval.uncovered)
+        subject = quoted_words([t.word for t in retrieval.uncovered], language)
         head = say("not_covered", language, procedure=document.procedure, subject=subject)
     else:
         head = say("not_covered_question", language, procedure=document.procedure)
@@ -92,8 +91,7 @@ def gaps(retrieval: Retrieval, quotes: list[Quote], language: Lang) -> list[str]
     subject, or a date."""
     notes = []
     if retrieval.unmentioned:  # answered from the words the text has: say which ones it lacks
-        open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
-        words = ", ".join(f"{open_q}{t.word}{close_q}" for t in retrieval.unmentioned)
+        words = quoted_words([t.word for t in retrieval.unmentioned], language)
         notes.append(say("unmentioned", language, words=words))
     question = retrieval.question
     words = " ".join(t.word for t in retrieval.terms)  # key terms only: "Kazakhstan" frames every question

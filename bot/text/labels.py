@@ -42,3 +42,14 @@ def cite(unit_id: str, lang: Lang) -> str:
 
 def kind_name(kind: str, lang: Lang, plural: bool = False) -> str:
     return _NAMES[lang][kind][1 if plural else 0]
+
+
+def quote_marks(lang: Lang) -> tuple[str, str]:
+    """The quotation marks of the asker's language: « … » in French, “…” in English."""
+    return ("« ", " »") if lang == "fr" else ("“", "”")
+
+
+def quoted_words(words: list[str], lang: Lang) -> str:
+    """Words named in a message, each in quotation marks: « mort », « Aral » / “taxman”."""
+    open_q, close_q = quote_marks(lang)
+    return ", ".join(f"{open_q}{w}{close_q}" for w in words)
