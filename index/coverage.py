@@ -135,6 +135,7 @@ class Vocabulary:
     languages' stemmers."""
 
     def __init__(self, unit_words: dict[str, set[str]]) -> None:
+        self._unit_words = unit_words
         self._word_units: dict[str, set[str]] = {}
         for unit_id, words in unit_words.items():
             for word in words:
@@ -179,6 +180,10 @@ class Vocabulary:
         cutoff = NEAR_SPELLING if term.word[:1].isupper() else NEAR_SPELLING_COMMON
         near += difflib.get_close_matches(term.folded, self._words, n=3, cutoff=cutoff)
         return {u for w in near for u in self._word_units[w]}
+
+    def words_of(self, unit_id: str) -> set[str]:
+        """The folded words of a unit, in both languages ("2018", "sept", "seven" …)."""
+        return self._unit_words.get(unit_id, set())
 
     def covers(self, term: Term) -> bool:
         return bool(self.units_naming(term))

@@ -12,7 +12,7 @@ import numpy as np
 
 from bot.settings import Settings
 from index.acts import asked_acts, from_metadata
-from index.answerable import missing
+from index.answerable import missing, unasked
 from index.coverage import Term, Vocabulary
 from index.followup import resolve
 from index.lexical import LexicalIndex, bridge_terms
@@ -180,7 +180,8 @@ class Retriever:
             hits,
             references,
             terms=resolved.terms,
-            uncovered=missing(self.vocabulary, resolved.terms, resolved.text, unmentioned, own),
+            uncovered=missing(self.vocabulary, resolved.terms, resolved.text, unmentioned, own)
+            or unasked(self.vocabulary, resolved.terms, question),
             followup=resolved.followup,
             unmentioned=unmentioned,
             acts=acts,

@@ -160,3 +160,39 @@ def test_a_country_a_focus_or_a_complement_the_text_lacks_is_refused(
     earlier = [] if history == [] else (EARLIER_FR if pipeline.ask(question).language == "fr" else EARLIER_EN)
     answer = pipeline.ask(question, earlier)
     assert answer.refused and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("En quelle année est né Aron Atabek ?", "ne donne pas cette information"),
+        ("Which year was Mukhtar Dzhakishev born?", "does not give this information"),
+        ("Quand l'APCR est-il entré pleinement en vigueur ?", "ne donne pas cette information"),
+        ("Where does the Venice Commission hold its sessions?", "does not give this information"),
+    ],
+)
+@pytest.mark.parametrize("history", [[], "earlier"])
+def test_a_fact_the_text_does_not_give_about_what_it_names_is_refused(
+    pipeline: Pipeline, question: str, says: str, history: object
+) -> None:
+    """The text names the person or the agreement, not the date or the place asked: no unit holds the
+    subject with what is asked, or the units naming the subject give no date."""
+    earlier = [] if history == [] else (EARLIER_FR if "ne donne" in says else EARLIER_EN)
+    answer = pipeline.ask(question, earlier)
+    assert answer.refused and answer.citations == []
+    assert says in answer.text
+    assert len(answer.suggestions) >= 2  # nearby subjects are still offered
+
+
+@pytest.mark.parametrize(
+    ("question", "gold", "fact"),
+    [
+        ("When was Iskander Yerimbetov sentenced?", "recital-N", "2018"),
+        ("Combien de journalistes ont été détenus en 2016 ?", "recital-D", "55"),
+        ("How many people were detained in 2016?", "recital-D", "1 000"),
+    ],
+)
+def test_a_fact_the_text_gives_is_answered(pipeline: Pipeline, question: str, gold: str, fact: str) -> None:
+    answer = pipeline.ask(question)
+    assert not answer.refused and gold in answer.citations
+    assert fact in answer.text

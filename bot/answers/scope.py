@@ -7,7 +7,6 @@ Example usage: refusal(retrieval, "en", document).text → "Resolution … does 
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from importlib import resources
 
@@ -15,6 +14,7 @@ from bot.answers.models import Answer, Quote
 from bot.text.labels import cite, quoted_words
 from bot.text.language import Lang
 from bot.text.messages import say
+from index.answerable import ASKS_DATE, ASKS_FIGURE, NUMBER, YEAR_OR_MONTH
 from index.lexical import tokens
 from index.models import Document
 from index.parse import is_closing
@@ -22,23 +22,6 @@ from index.retrieve import Retrieval
 
 NEARBY = 3  # subjects offered with a refusal
 _NEARBY_KINDS = ("recital", "paragraph")
-_ASKS_FIGURE = re.compile(
-    r"\b(combien|nombre|chiffres?|pourcentage|montant|how many|how much|number of|figures?|percentage|"
-    r"amount)\b",
-    re.I,
-)
-_ASKS_DATE = re.compile(
-    r"\b(quand|quelle date|quelle ann[ée]e|depuis quand|when|what date|what year|which year|since when)\b",
-    re.I,
-)
-_NUMBER = re.compile(r"\d")
-_YEAR_OR_MONTH = re.compile(
-    r"\b(1[89]\d\d|20\d\d|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
-    r"décembre|january|february|march|april|may|june|july|august|september|october|november|december)\b",
-    re.I,
-)
-
-
 @lru_cache(maxsize=1)
 def topics() -> dict[str, dict[Lang, str]]:
     """Each unit's subject in French and English (data/topics.tsv), as offered after a refusal."""
@@ -73,7 +56,10 @@ def nearby(retrieval: Retrieval, n: int = NEARBY) -> list[str]:
 def refusal(retrieval: Retrieval, language: Lang, document: Document) -> Answer:
     """Short: what the text does not speak of (the uncovered key terms, when there are some), then the
     nearby subjects it does cover, each with its citation."""
-    if retrieval.uncovered:
+    used = [t for t in retrieval.uncovered if t in retrieval.terms and t not in retrieval.unmentioned]
+    if used:  # it has the words, not the fact: "When did the EPCA enter into force in full?"
+        head = say("fact_not_given", language, procedure=document.procedure)
+    elif retrieval.uncovered:
         subject = quoted_words([t.word for t in retrieval.uncovered], language)
         head = say("not_covered", language, procedure=document.procedure, subject=subject)
     else:
@@ -96,10 +82,10 @@ def gaps(retrieval: Retrieval, quotes: list[Quote], language: Lang) -> list[str]
     question = retrieval.question
     words = " ".join(t.word for t in retrieval.terms)  # key terms only: "Kazakhstan" frames every question
     terms = set(tokens(words)) | set(tokens(words, "english"))
-    if _ASKS_FIGURE.search(question):
-        numbers = [q.text for q in quotes if _NUMBER.search(_YEAR_OR_MONTH.sub("", q.text))]
+    if ASKS_FIGURE.search(question):
+        numbers = [q.text for q in quotes if NUMBER.search(YEAR_OR_MONTH.sub("", q.text))]
         if not any(terms & set(tokens(text)) for text in numbers):
             notes.append(say("no_figure", language))
-    if _ASKS_DATE.search(question) and not any(_YEAR_OR_MONTH.search(q.text) for q in quotes):
+    if ASKS_DATE.search(question) and not any(YEAR_OR_MONTH.search(q.text) for q in quotes):
         notes.append(say("no_date", language))
     return notes

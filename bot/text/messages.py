@@ -24,6 +24,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La résolution {procedure} ne parle pas de {subject} : je ne réponds qu'à partir de son texte.",
         "en": "Resolution {procedure} does not mention {subject}: I only answer from its text.",
     },
+    "fact_not_given": {
+        "fr": "La résolution {procedure} ne donne pas cette information : je ne réponds qu'à partir de son "
+        "texte.",
+        "en": "Resolution {procedure} does not give this information: I only answer from its text.",
+    },
     "not_covered_question": {
         "fr": "La résolution {procedure} ne traite pas de cette question : je ne réponds qu'à partir de son "
         "texte.",
