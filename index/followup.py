@@ -57,16 +57,21 @@ class Resolved:
     context: str = ""  # that message and the last one that leaned on it: what a follow-up is searched with
 
 
-def points_back(message: str) -> bool:
+OWN_SUBJECT_WORDS = 2  # key terms before a pronoun that give the message a subject of its own
+
+
+def points_back(message: str, own: Sequence[Term] = ()) -> bool:
     """A pronoun or possessive that refers to something named earlier. One that belongs to the framing
     ("que dit-elle", "what does it say": the resolution) does not count, nor one that takes up a subject
-    the message itself names first ("Et les ONG, elles …")."""
+    the message itself names first ("Et les ONG, elles …", "the two activists freed in 2018: what does it
+    ask for them?"): OWN_SUBJECT_WORDS of its key terms `own` before it."""
     if _EN_POINTER.search(fold(message)):  # "en ont-ils pensé" : "en" stands for something named before
         return True
     message = _DISLOCATED.sub(" ", message)
     words = [fold(w) for w in _TOKEN.findall(message)]
+    keys = {t.folded for t in own}
     for i, word in enumerate(words):
-        if word not in _POINTERS:
+        if word not in _POINTERS or len(keys & set(words[:i])) >= OWN_SUBJECT_WORDS:
             continue
         before = words[i - 1] if i > 0 and words[i - 1] != "t" else (words[i - 2] if i > 1 else "")
         after = words[i + 1] if i + 1 < len(words) else ""
@@ -87,11 +92,22 @@ def _same_topic(own: list[Term], subject: list[Term], vocabulary: Vocabulary) ->
     return any(a & b for a in specific for b in named)
 
 
+def _names_its_own(message: str, own: list[Term]) -> bool:
+    """A name (a capitalized word inside the message) or a number ("2016") of its own: the message says
+    what it is about, it does not continue the last subject by sharing a unit with it."""
+    first = next(iter(_TOKEN.findall(message)), "")
+    return any(any(c.isdigit() for c in t.word) or (t.word[:1].isupper() and t.word != first) for t in own)
+
+
 def _leans(message: str, own: list[Term], subject: list[Term], vocabulary: Vocabulary) -> bool:
     if not subject:
         return False
-    continues = not _NEW_TOPIC.match(fold(message)) and _same_topic(own, subject, vocabulary)
-    return not own or points_back(message) or continues
+    continues = (
+        not _NEW_TOPIC.match(fold(message))
+        and not _names_its_own(message, own)
+        and _same_topic(own, subject, vocabulary)
+    )
+    return not own or points_back(message, own) or continues
 
 
 def resolve(message: str, history: Sequence[str], vocabulary: Vocabulary) -> Resolved:
