@@ -1,7 +1,8 @@
 """A small OpenAI-compatible chat server on 127.0.0.1 that answers like a careful model, for end-to-end
 tests of LLM mode that must not wait for a real model (tests/llm_server.py runs one, opt-in): it reads
-the units in the prompt and claims, citing it, the first sentence of the first one, after `delay`
-seconds. Its claims go through the bot's real verification like any model's."""
+the units in the prompt and claims, citing it, the first sentence of the first one (or `claim`, which
+the text may not support), after `delay` seconds. Its claims go through the bot's real verification
+like any model's."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ _SENTENCE = re.compile(r"(?<=[;.])\s")
 
 
 class QuotingModelServer:
-    def __init__(self, delay: float = 0.0) -> None:
-        self.delay, self.requests = delay, 0
+    def __init__(self, delay: float = 0.0, claim: str | None = None) -> None:
+        self.delay, self.claim, self.requests = delay, claim, 0
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="quoting-model", daemon=True)
         self.thread.start()
@@ -36,14 +37,14 @@ class QuotingModelServer:
         await web.TCPSite(self.runner, "127.0.0.1", 0).start()
         self.port = self.runner.addresses[0][1]
 
-    @staticmethod
-    def reply(prompt: str) -> str:
+    def reply(self, prompt: str) -> str:
         """The JSON claims for a prompt: the first sentence of its first unit, or a refusal."""
         found = _UNIT.search(prompt)
         if found is None:
             return json.dumps({"refused": True, "claims": []})
         first = _SENTENCE.split(found.group(2).strip())[0].rstrip(";.,")
-        return json.dumps({"refused": False, "claims": [{"text": f"{first}.", "units": [found.group(1)]}]})
+        text = self.claim or f"{first}."
+        return json.dumps({"refused": False, "claims": [{"text": text, "units": [found.group(1)]}]})
 
     async def _completions(self, request: web.Request) -> web.Response:
         self.requests += 1
