@@ -116,14 +116,15 @@ async def test_empty_inline_query_offers_the_contents_each_unit_a_link(
     assert [b["text"] for b in buttons][:9] == [*(f"cit. {i}" for i in range(1, 9)), "A"]
 
 
-async def test_inline_queries_count_against_the_rate_limit_and_are_cut_at_max_question_chars(
+async def test_inline_questions_count_against_the_rate_limit_once_however_typed_and_are_cut(
         server: BotApiServer, bot_settings: Settings, pipeline: Pipeline) -> None:
     settings = bot_settings.model_copy(update={"rate_limit_per_minute": 1, "max_question_chars": 30})
     long = BOKAYEV_FR + " Et que demande le Parlement à son sujet ?"
     async with running(settings, Pipeline(settings, index=pipeline.index)):
-        answer = await inline(server, long)
-        limited = await inline(server, BOKAYEV_FR)
-    first = answer["results"][0]
+        typing = [await inline(server, long[:n]) for n in (8, 22, len(long))]  # one question being typed
+        limited = await inline(server, "Que dit la résolution sur les syndicats ?")
+    assert all(a["results"] for a in typing)
+    first = typing[-1]["results"][0]
     assert first["text"].startswith("❓ Qui est Maks Bokayev ? Et que\n\n")
     assert "seuls ses 30 premiers caractères ont été lus" in first["text"]
     assert limited["results"] == [] and limited["button"]["text"].startswith("Trop de questions")

@@ -14,23 +14,19 @@ A deep link (https://t.me/<bot>?start=paragraph-6) opens the same view of a unit
 from __future__ import annotations
 
 import html
-import logging
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.telegram.access import user_language
 from bot.telegram.keyboards import contents_keyboard
-from bot.telegram.units import index_of, shown_language, unit_parts
+from bot.telegram.units import edit_in_place, index_of, shown_language, unit_parts
 from bot.text.labels import cite, kind_name, short_cite, split_id
 from bot.text.language import Lang
 from bot.text.messages import say
 from index.models import Document
 from index.store import Index
 
-logger = logging.getLogger(__name__)
 _KINDS = ("citation", "recital", "paragraph", "footnote")
 
 
@@ -112,9 +108,4 @@ async def on_button(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, ki
             return
         text, keyboard = unit_view(index, unit_id, lang,  # type: ignore[arg-type]
                                    shown or shown_language(index, lang))  # type: ignore[arg-type]
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
-        logger.debug("browse: the message already shows this")
+    await edit_in_place(query, text, keyboard)

@@ -3,7 +3,9 @@ posts it, with buttons that open the units in the bot (deep links). An empty que
 contents. Enabled with @BotFather's /setinline.
 
 The same rules as messages: the allow-list (bot/telegram/access.py answers outsiders with nothing from the
-text), the per-user rate limit, the out-of-scope refusal (then one result that says so), questions cut
+text), the per-user rate limit (Telegram sends a query each time the user pauses in typing: a query that
+extends or shortens the user's previous one is the same question, and is not counted again), the
+out-of-scope refusal (then one result that says so), questions cut
 at MAX_QUESTION_CHARS. Telegram waits only seconds for an inline answer, so it is the offline one (quoted
 from the text, verified by construction) even when a language model answers in private; results are
 personal (is_personal) and cached by Telegram for INLINE_CACHE_TIME seconds.
@@ -41,6 +43,7 @@ logger = logging.getLogger(__name__)
 UNIT_RESULTS = 2  # the answer, then at most this many of the units it cites
 INLINE_DEADLINE = 8.0  # seconds: Telegram drops an inline query that is not answered within about 10
 DESCRIPTION = 120  # characters of a result's description (the line under its title)
+TYPING_USERS = 10_000  # users whose last inline query is remembered (the oldest is forgotten first)
 
 
 def _capital(text: str) -> str:
@@ -93,6 +96,16 @@ def contents_result(context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> InlineQue
                     contents_text(document, lang), reply_markup=keyboard)
 
 
+def new_question(context: ContextTypes.DEFAULT_TYPE, user_id: int, text: str) -> bool:
+    """False when `text` extends or shortens the user's previous inline query: they are still typing it."""
+    last: dict[int, str] = context.bot_data.setdefault("inline_last", {})
+    previous = last.pop(user_id, None)
+    last[user_id] = text
+    if len(last) > TYPING_USERS:
+        del last[next(iter(last))]
+    return previous is None or not (text.startswith(previous) or previous.startswith(text))
+
+
 async def _nothing(query: InlineQuery, why: str) -> None:
     """No result, and a line above the (empty) list that says why; it opens the bot's help."""
     await query.answer([], cache_time=0, is_personal=True,
@@ -110,7 +123,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                            is_personal=True)
         return
     limit: QuestionLimit = context.bot_data["limit"]
-    if not limit.allow(query.from_user.id):
+    if new_question(context, query.from_user.id, text) and not limit.allow(query.from_user.id):
         await _nothing(query, say("inline_slow_down", lang))
         return
     try:

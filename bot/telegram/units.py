@@ -4,8 +4,11 @@ the two that edits the same message."""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Message
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.answers.offline import no_such_unit
@@ -14,6 +17,8 @@ from bot.telegram.render import unit_html
 from bot.text.language import Lang
 from bot.text.messages import say
 from index.store import Index
+
+logger = logging.getLogger(__name__)
 
 
 def index_of(context: ContextTypes.DEFAULT_TYPE) -> Index:
@@ -55,6 +60,15 @@ async def switch_language(query: CallbackQuery, context: ContextTypes.DEFAULT_TY
         return
     parts = unit_parts(index, unit_id, lang, shown)  # type: ignore[arg-type]
     if len(parts) == 1 and index.english is not None:
-        await query.edit_message_text(
-            parts[0], parse_mode=ParseMode.HTML, reply_markup=language_switch(unit_id, lang, shown)
-        )
+        await edit_in_place(query, parts[0], language_switch(unit_id, lang, shown))
+
+
+async def edit_in_place(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
+    """The button's message edited into `text` (HTML); a second tap on the same button, which Telegram
+    answers with "message is not modified", is harmless."""
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+        logger.debug("the message already shows this")
