@@ -92,9 +92,8 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
     chat_id = message.chat_id
     limit = settings.max_question_chars
     history = [h[:limit] for h in await stored(context, "history", [], chat_id)]
-    lang = detect_language(text[:limit])
     try:
-        async with _progress(message, context, lang) as on_units:
+        async with _progress(message, context, text[:limit]) as on_units:
             options = {} if on_units is None else {"on_units": on_units}
             answer = await ask_pipeline(context, text, history, **options)
     except BadQuestion as exc:
@@ -102,7 +101,7 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
         return
     except NotResponding as exc:
         logger.warning("chat %d: %s", chat_id, exc)
-        await message.reply_text(say("not_responding", lang))
+        await message.reply_text(say("not_responding", detect_language(text[:limit])))
         return
     question = clean_question(text, limit, history).text
     answer_id = uuid.uuid4().hex[:16]
@@ -117,15 +116,17 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
 
 
 @contextlib.asynccontextmanager
-async def _progress(message: Message, context: ContextTypes.DEFAULT_TYPE, lang: Lang
+async def _progress(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
                     ) -> AsyncIterator[Callable[[list[str]], None] | None]:
-    """Drafts in a private chat when a language model answers (yields their `on_units`); else "typing…"."""
+    """Drafts in a private chat when a language model answers (yields their `on_units`); else "typing…".
+    The drafts speak the question's language (detected off the event loop: it may build a detector)."""
     pipeline = context.bot_data["pipeline"]
     if message.chat.type != ChatType.PRIVATE or getattr(pipeline, "generator", None) is None:
         async with keep_typing(context.bot, message.chat_id):
             yield None
         return
     index = pipeline.index
+    lang: Lang = await asyncio.to_thread(detect_language, text)
     document = index.english if lang == "en" and index.english is not None else index.document
     async with drafting(context.bot, message.chat_id, lang, document) as progress:
         yield progress.units_found

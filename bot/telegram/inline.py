@@ -13,6 +13,7 @@ personal (is_personal) and cached by Telegram for INLINE_CACHE_TIME seconds.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 
@@ -136,6 +137,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         logger.warning("inline query: %s", exc)
         await _nothing(query, say("inline_not_responding", lang))
         return
-    question = clean_question(text, settings.max_question_chars).text  # as answered: cut, markup dropped
+    # as answered: cut, markup dropped (off the event loop: reading its language may build a detector)
+    question = (await asyncio.to_thread(clean_question, text, settings.max_question_chars)).text
     await query.answer(answer_results(context, question, answer), cache_time=settings.inline_cache_time,
                        is_personal=True)
