@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -109,13 +109,22 @@ class Pipeline:
         q = clean_question(question, self.settings.max_question_chars, history)
         return self.retriever.search(q.text, history, q.language)
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
-        """Answer a question (raises BadQuestion for a message that is not one)."""
+    def ask(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        *,
+        generate: bool = True,
+        on_units: Callable[[list[str]], None] | None = None,
+    ) -> Answer:
+        """Answer a question (raises BadQuestion for a message that is not one). `generate=False`: the
+        offline answer even with a model (when there is no time for one). `on_units`: told the ids of the
+        units the model is given, before it is asked (to show progress)."""
         history = _earlier(history)
         q = clean_question(question, self.settings.max_question_chars, history)
         if not q.has_words:
             return Answer(say("no_words", q.language), q.language, [], refused=True)
-        if self.generator is None:
+        if self.generator is None or not generate:
             answer = self._offline(q.text, tuple(history), q.language, q.other)
         else:
             from bot.answers.generate import rewrite_followup
@@ -124,7 +133,7 @@ class Pipeline:
             standalone = rewrite_followup(self.llm, q.text, history)
             rewritten = standalone != q.text
             retrieval = self.retriever.search(standalone, [] if rewritten else history, q.language)
-            answer = self.generator.answer(retrieval, q.language, () if rewritten else history)
+            answer = self.generator.answer(retrieval, q.language, () if rewritten else history, on_units)
         if q.other:
             answer = answer.with_note(say("other_language", q.language))
         if q.truncated:

@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=10, ge=0, description="Questions a user may ask a minute; 0 = off."
     )
+    inline_cache_time: int = Field(
+        default=30, ge=0, le=86400, description="Seconds Telegram may show an inline answer again for the "
+        "same query (by the same user) without asking the bot."
+    )
     allowed_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), description="Telegram user or chat ids allowed to use the bot; empty = everyone."
     )

@@ -23,22 +23,27 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
+from tests.botapi_checks import (  # noqa: F401  (check_url is re-exported)
+    ApiError,
+    _auto_entities,
+    _bad,
+    _int_param,
+    _json_param,
+    _parse_markup,
+    _some,
+    check_url,
+    render_text,
+)
+from tests.botapi_inline import InlineMixin
 from tests.telegram_entities import (  # noqa: F401  (parse_* and ParseError are re-exported)
-    _PARSERS,
-    _SPACE,
     JSON,
     ParseError,
-    _entity,
-    _u16,
     parse_html,
     parse_markdown,
     parse_markdown_v2,
-    url_problem,
 )
 
 T = TypeVar("T")
-_BUTTON_ACTIONS = ("callback_data", "url", "web_app", "login_url", "switch_inline_query", "pay", "copy_text",
-                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "callback_game")
 _CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
                  "upload_document", "choose_sticker", "find_location", "record_video_note",
                  "upload_video_note"}
@@ -48,94 +53,6 @@ _ERRORS = {400: "Bad Request", 403: "Forbidden: bot was blocked by the user", 40
            500: "Internal Server Error", 502: "Bad Gateway"}
 _NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly the "
                  "same as a current content and reply markup of the message")
-_AUTO_ENTITY = re.compile(r"(?<!\S)(/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?|@[A-Za-z0-9_]{4,32})\b")
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.parameters = code, description, parameters
-
-
-def _bad(reason: str) -> ApiError:
-    return ApiError(400, f"Bad Request: {reason}")
-
-
-def check_url(url: str, what: str = "URL") -> None:
-    """Reject URLs like Telegram does: e.g. "inline keyboard button URL 'x' is invalid: Wrong HTTP URL"."""
-    reason = url_problem(url)
-    if reason:
-        raise _bad(f"{what} '{url}' is invalid: {reason}")
-
-
-def _json_param(p: JSON, name: str, what: str) -> Any:
-    value = p.get(name)
-    try:
-        return (json.loads(value) if value else None) if isinstance(value, str | bytes) else value
-    except ValueError:
-        raise _bad(f"can't parse {what} JSON object") from None
-
-
-def _int_param(p: JSON, name: str) -> int | None:
-    try:
-        return None if p.get(name) in (None, "") else int(p[name])
-    except (TypeError, ValueError):
-        raise _bad(f'field "{name}" must be of type Integer') from None
-
-
-def _trim(text: str, entities: list[JSON]) -> tuple[str, list[JSON]]:
-    """Telegram strips leading/trailing whitespace and clips the entities to what remains."""
-    left = text.lstrip(_SPACE)
-    lead, body = _u16(text) - _u16(left), left.rstrip(_SPACE)
-    clipped = [(e, max(e["offset"] - lead, 0), min(e["offset"] + e["length"] - lead, _u16(body)))
-               for e in entities]
-    return body, sorted(({**e, "offset": s, "length": t - s} for e, s, t in clipped if t > s),
-                        key=lambda e: (e["offset"], -e["length"]))
-
-
-def _check_button(b: Any) -> None:
-    prefix = "can't parse inline keyboard button: "
-    if not isinstance(b, dict):
-        raise _bad(prefix + "InlineKeyboardButton must be an Object")
-    if not isinstance(b.get("text"), str):
-        raise _bad(prefix + ('Field "text" must be of type String' if "text" in b else
-                             'Can\'t find field "text"'))
-    # an empty switch_inline_query is meaningful, an empty callback_data or url is no action
-    actions = [k for k in _BUTTON_ACTIONS
-               if b.get(k) not in (None, False, "") or (k.startswith("switch") and k in b)]
-    if not actions:
-        raise _bad(prefix + "Text buttons are unallowed in the inline keyboard")
-    if not b["text"]:
-        raise _bad("BUTTON_TEXT_INVALID")
-    if "callback_data" in actions and (not isinstance(b["callback_data"], str)
-                                       or len(b["callback_data"].encode()) > 64):
-        raise _bad("BUTTON_DATA_INVALID")
-    if "url" in actions:
-        check_url(str(b["url"]), "inline keyboard button URL")
-
-
-def _parse_markup(p: JSON) -> JSON | None:
-    markup = _json_param(p, "reply_markup", "reply keyboard markup")
-    if markup is None or (isinstance(markup, dict) and "inline_keyboard" not in markup):
-        return markup  # reply keyboards, force_reply and remove_keyboard are accepted as they are
-    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise _bad('field "inline_keyboard" must be of type Array')
-    if sum(map(len, rows)) > 100:
-        raise _bad("reply markup is too long")
-    for button in itertools.chain.from_iterable(rows):
-        _check_button(button)
-    return {"inline_keyboard": rows}
-
-
-def _auto_entities(text: str) -> list[JSON]:
-    return [_entity("bot_command" if m[1][0] == "/" else "mention", _u16(text[:m.start()]),
-                    _u16(text[:m.end()])) for m in _AUTO_ENTITY.finditer(text)]
-
-
-def _some(**fields: Any) -> JSON:
-    """The fields that are set: Telegram omits empty optional fields."""
-    return {k: v for k, v in fields.items() if v}
 
 
 @dataclass
@@ -182,13 +99,15 @@ class _Chat:
     actions: list[str] = field(default_factory=list)
 
 
-class BotApiServer:
+class BotApiServer(InlineMixin):
     def __init__(self, token: str = "123456789:TEST-resobot-token", *, username: str = "resobot_test_bot",
-                 first_name: str = "resobot", privacy_mode: bool = False, host: str = "127.0.0.1") -> None:
+                 first_name: str = "resobot", privacy_mode: bool = False, host: str = "127.0.0.1",
+                 inline_mode: bool = False) -> None:
         self.token, self.host, self.port, self.privacy_mode = token, host, 0, privacy_mode
         self.bot_user: JSON = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": first_name,
                                "username": username}
         self.webhook: JSON = {}
+        self._init_inline(inline_mode)  # tests/botapi_inline.py
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._chats: dict[int, _Chat] = {}
@@ -212,7 +131,8 @@ class BotApiServer:
             ("editMessageReplyMarkup", self._edit_reply_markup), ("deleteMessage", self._delete_message),
             ("answerCallbackQuery", self._answer_callback_query), ("sendChatAction", self._send_chat_action),
             ("setMyCommands", self._set_my_commands), ("getMyCommands", self._get_my_commands),
-            ("deleteMyCommands", self._delete_my_commands), ("logOut", bool), ("close", bool)]}
+            ("deleteMyCommands", self._delete_my_commands), ("logOut", bool), ("close", bool),
+            *self._inline_methods()]}
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -302,7 +222,7 @@ class BotApiServer:
     # ------------------------------------------------------------------ Bot API methods
     def _get_me(self, p: JSON) -> JSON:
         return self.bot_user | {"can_join_groups": True, "can_read_all_group_messages": not self.privacy_mode,
-                                "supports_inline_queries": False, "can_connect_to_business": False,
+                                "supports_inline_queries": self.inline_mode, "can_connect_to_business": False,
                                 "has_main_web_app": False}
 
     async def _get_updates(self, p: JSON) -> list[JSON]:
@@ -372,22 +292,7 @@ class BotApiServer:
         return chat
 
     def _render(self, p: JSON) -> tuple[str, list[JSON]]:
-        raw, mode = p.get("text"), str(p.get("parse_mode") or "")
-        if raw in (None, ""):
-            raise _bad("message text is empty")
-        if mode and mode.lower() not in _PARSERS:
-            raise _bad("unsupported parse_mode")
-        try:
-            text, entities = _PARSERS[mode.lower()](str(raw)) if mode else (
-                str(raw), list(_json_param(p, "entities", "entities") or []))
-        except ParseError as e:
-            raise _bad(f"can't parse entities: {e}") from None
-        text, entities = _trim(text, entities)
-        if not text:
-            raise _bad("text must be non-empty")
-        if _u16(text) > 4096:
-            raise _bad("message is too long")
-        return text, entities
+        return render_text(p.get("text"), p.get("parse_mode"), _json_param(p, "entities", "entities"))
 
     def _message_dict(self, chat: _Chat, m: BotMessage) -> JSON:
         return copy.deepcopy(_some(

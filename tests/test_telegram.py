@@ -13,7 +13,8 @@ from telegram.ext import Application
 from bot.answers.models import Answer, Quote
 from bot.pipeline import Pipeline
 from bot.settings import Settings
-from bot.telegram.app import TokenError, build_application, source_id
+from bot.telegram.app import TokenError, build_application
+from bot.telegram.commands import source_id
 from bot.telegram.render import TELEGRAM_LIMIT, render_telegram, unit_html
 from bot.text.labels import cite
 from tests.botapi_server import BotApiServer, BotMessage
@@ -279,11 +280,18 @@ async def test_start_speaks_the_users_language(server: BotApiServer, app: Applic
     assert "2019/2610(RSP)" in reply.text
 
 
-async def test_commands_are_set_in_french_and_english(server: BotApiServer, app: Application) -> None:
-    assert [c["command"] for c in server.commands("en")] == ["start", "help", "source", "reset"]
-    assert server.commands("en")[3]["description"] == "Forget the conversation"
-    assert server.commands("fr")[3]["description"] == "Oublier la conversation"
-    assert server.commands()[3]["description"] == "Oublier la conversation"
+async def test_commands_are_set_in_french_and_english_with_browse(server: BotApiServer, app: Application
+                                                                   ) -> None:
+    for language_code in ("", "fr", "en"):
+        assert [c["command"] for c in server.commands(language_code)] == [
+            "start", "help", "browse", "source", "reset"]
+    assert server.commands("en")[2]["description"] == "Contents: read the resolution unit by unit"
+    assert server.commands("fr")[2]["description"] == "Sommaire : lire la résolution passage par passage"
+    assert server.commands("en")[4]["description"] == "Forget the conversation"
+    assert server.commands("fr")[4]["description"] == "Oublier la conversation"
+    assert server.commands() == server.commands("fr")  # French for every other language
+    calls = [c.params for c in server.calls("setMyCommands")]
+    assert sorted(str(c.get("language_code", "")) for c in calls) == ["", "en", "fr"]
 
 
 async def test_unknown_command_gets_the_help(server: BotApiServer, app: Application) -> None:

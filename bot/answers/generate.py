@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -137,9 +137,11 @@ class GenerativeAnswerer:
     def _on_topic(self, text: str) -> bool:
         return self.offline.in_scope_margin(text) >= self.offline.settings.refusal_margin
 
-    def answer(self, retrieval: Retrieval, language: Lang, history: Sequence[str] = ()) -> Answer:
+    def answer(self, retrieval: Retrieval, language: Lang, history: Sequence[str] = (),
+               on_units: Callable[[list[str]], None] | None = None) -> Answer:
         """A verified generative answer, or the offline one. `history`: the earlier questions, to pass
-        only when the question could not be rewritten into a standalone one (rewrite_followup)."""
+        only when the question could not be rewritten into a standalone one (rewrite_followup).
+        `on_units` is told the ids of the units given to the model, just before it is asked."""
         offline = self.offline.answer(retrieval, language)
         if offline.refused:  # out of scope, or a unit that does not exist: the model is not asked
             return offline
@@ -156,6 +158,8 @@ class GenerativeAnswerer:
             "question": fence("\n".join([*earlier, retrieval.question])),
             "language": LANGUAGE_NAMES[language],
         }
+        if on_units is not None:
+            on_units([u.id for u in units])
         try:
             raw = message_text(self.chain.invoke(inputs))
         except Exception as e:  # timeout, connection refused, server error: the user still gets an answer

@@ -8,7 +8,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from telegram import Message, MessageEntity, Update
+from telegram import InlineQueryResultsButton, Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -88,6 +88,10 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.callback_query:
         # CallbackQueries need to be answered, even when the answer is no.
         await update.callback_query.answer(refusal, show_alert=True)
+    elif update.inline_query:  # no result (nothing from the text), and a line that says why
+        why = say("inline_not_allowed", user_language(update))
+        button = InlineQueryResultsButton(why, start_parameter="help")
+        await update.inline_query.answer([], cache_time=0, is_personal=True, button=button)
     elif update.message and (
         addressed_text(update.message, context) is not None or _command_for_us(update.message, context)
     ):

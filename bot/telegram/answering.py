@@ -11,20 +11,24 @@ and what is remembered, where a failing state store or a hung dependency never c
   (CHROMA_TIMEOUT).
 - State-store calls run off the event loop; when one fails (read-only file, full disk, server gone),
   it is logged and the answer goes out anyway.
+- While it works, the chat shows "typing…"; a private chat, when a language model answers, shows drafts
+  instead (bot/telegram/drafts.py): what the bot is searching, then the units found.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import httpx
 from telegram import Message
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.answers.llm import within
@@ -32,9 +36,10 @@ from bot.answers.models import Answer
 from bot.pipeline import BadQuestion, clean_question
 from bot.settings import Settings
 from bot.telegram.chat_action import keep_typing
+from bot.telegram.drafts import drafting
 from bot.telegram.keyboards import answer_keyboard
 from bot.telegram.render import render_telegram
-from bot.text.language import detect_language
+from bot.text.language import Lang, detect_language
 from bot.text.messages import say
 
 logger = logging.getLogger(__name__)
@@ -56,19 +61,21 @@ async def stored(context: ContextTypes.DEFAULT_TYPE, method: str, default: T, *a
         return default
 
 
-def _ask_within(ask: Callable[[str, Sequence[str]], Answer], text: str, history: Sequence[str],
-                deadline: float, budget: float) -> Answer:
+def _ask_within(ask: Callable[..., Answer], text: str, history: Sequence[str], deadline: float, budget: float,
+                **options: Any) -> Answer:
     with within(deadline - min(MODEL_MARGIN, budget / 5)):
-        return ask(text, history)
+        return ask(text, history, **options)
 
 
-async def ask_pipeline(context: ContextTypes.DEFAULT_TYPE, text: str, history: Sequence[str]) -> Answer:
-    """The pipeline's answer, from the worker pool, within ANSWER_DEADLINE (else NotResponding)."""
+async def ask_pipeline(context: ContextTypes.DEFAULT_TYPE, text: str, history: Sequence[str],
+                       budget: float | None = None, **options: Any) -> Answer:
+    """The pipeline's answer, from the worker pool, within `budget` seconds (default ANSWER_DEADLINE; else
+    NotResponding). `options` go to Pipeline.ask (generate, on_units)."""
     settings: Settings = context.bot_data["settings"]
     worker: ThreadPoolExecutor = context.bot_data["worker"]
-    budget = settings.answer_deadline
+    budget = budget or settings.answer_deadline
     ask = context.bot_data["pipeline"].ask
-    future = worker.submit(_ask_within, ask, text, history, time.monotonic() + budget, budget)
+    future = worker.submit(_ask_within, ask, text, history, time.monotonic() + budget, budget, **options)
     try:
         return await asyncio.wait_for(asyncio.wrap_future(future), budget)
     except TimeoutError:
@@ -86,8 +93,9 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
     limit = settings.max_question_chars
     history = [h[:limit] for h in await stored(context, "history", [], chat_id)]
     try:
-        async with keep_typing(context.bot, chat_id):
-            answer = await ask_pipeline(context, text, history)
+        async with _progress(message, context, text[:limit]) as on_units:
+            options = {} if on_units is None else {"on_units": on_units}
+            answer = await ask_pipeline(context, text, history, **options)
     except BadQuestion as exc:
         await message.reply_text(exc.message)
         return
@@ -99,7 +107,26 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
     answer_id = uuid.uuid4().hex[:16]
     await stored(context, "record_answer", None, answer_id, question, answer.citations, chat_id)
     await stored(context, "remember", None, chat_id, question)
+    share = question if context.bot.supports_inline_queries else None  # ↗ Share needs inline mode
     parts = render_telegram(answer)
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        await message.reply_html(part, reply_markup=answer_keyboard(answer, answer_id) if last else None)
+        keyboard = answer_keyboard(answer, answer_id, share) if last else None
+        await message.reply_html(part, reply_markup=keyboard)
+
+
+@contextlib.asynccontextmanager
+async def _progress(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
+                    ) -> AsyncIterator[Callable[[list[str]], None] | None]:
+    """Drafts in a private chat when a language model answers (yields their `on_units`); else "typing…".
+    The drafts speak the question's language (detected off the event loop: it may build a detector)."""
+    pipeline = context.bot_data["pipeline"]
+    if message.chat.type != ChatType.PRIVATE or getattr(pipeline, "generator", None) is None:
+        async with keep_typing(context.bot, message.chat_id):
+            yield None
+        return
+    index = pipeline.index
+    lang: Lang = await asyncio.to_thread(detect_language, text)
+    document = index.english if lang == "en" and index.english is not None else index.document
+    async with drafting(context.bot, message.chat_id, lang, document) as progress:
+        yield progress.units_found

@@ -2,30 +2,32 @@
 
 Example usage: TELEGRAM_BOT_TOKEN=123456:ABC… resobot telegram [--webhook-url https://…]
 
+The handlers: commands and messages (commands.py), the table of contents and browsing (browse.py), units
+and their language switch (units.py), inline mode (inline.py); buttons are dispatched here.
 Around the handlers: the allow-list and question limit (access.py), retries of Bot API calls
 (flood.py), chats served concurrently but each in order and the inbox closed (updates.py), the Bot API
 client that records the inbox and skips unparsable updates (client.py), answers within a deadline on a
-worker pool (answering.py), webhook settings (webhook.py), the index check at start (bot/startup.py),
-secrets kept out of logs (redact.py), the polling loop with its bounded stop (serve.py).
+worker pool, with drafts in private chats when a model answers (answering.py, drafts.py), webhook
+settings (webhook.py), the index check at start (bot/startup.py), secrets kept out of logs (redact.py),
+the polling loop with its bounded stop (serve.py).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from telegram import BotCommand, CallbackQuery, Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram import Message, Update
 from telegram.error import Forbidden
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -33,30 +35,26 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.answers.llm import make_chat_model
-from bot.answers.offline import no_such_unit
 from bot.answers.scope import topic_question, topics
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from bot.startup import open_pipeline
 from bot.state.base import redact_url
 from bot.state.factory import open_state
-from bot.telegram.access import QuestionLimit, addressed_text, guard, user_language
+from bot.telegram import browse, commands
+from bot.telegram.access import QuestionLimit, guard, user_language
 from bot.telegram.answering import answer_question, stored
 from bot.telegram.client import ResobotBot
 from bot.telegram.flood import RetryingRateLimiter
-from bot.telegram.keyboards import language_switch
+from bot.telegram.inline import inline_query
 from bot.telegram.redact import hide_in_logs
-from bot.telegram.render import unit_html
+from bot.telegram.units import send_unit, switch_language
 from bot.telegram.updates import ChatOrderedProcessor
-from bot.text.language import Lang
 from bot.text.messages import say
-from index.references import find_references
 
 logger = logging.getLogger(__name__)
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
-# /source arguments: any explicit reference ("§ 6", "recital C", "visa 3", "note 2"), or a bare "6" / "C".
-_BARE_LABEL = re.compile(r"^(?:(\d{1,3})|([A-Za-z]{1,2}))$")
 # Media that cannot hold a question: they get the polite "text questions only".
 _MEDIA = filters.PHOTO | filters.Sticker.ALL | filters.VOICE | filters.AUDIO | filters.Document.ALL
 _MEDIA = _MEDIA | filters.LOCATION | filters.VIDEO | filters.VIDEO_NOTE
@@ -82,119 +80,10 @@ def check_token(settings: Settings) -> str:
     return token
 
 
-def source_id(argument: str) -> str | None:
-    """The unit id named by a /source argument ("6", "C", "visa 3", "note 2"), or None."""
-    argument = " ".join(argument.split())
-    if references := find_references(argument):
-        return references[0]
-    if m := _BARE_LABEL.match(argument):
-        return f"paragraph-{int(m.group(1))}" if m.group(1) else f"recital-{m.group(2).upper()}"
-    return None
-
-
-def _pipeline(context: ContextTypes.DEFAULT_TYPE) -> Pipeline:
-    return context.bot_data["pipeline"]
-
-
-def _unit_parts(context: ContextTypes.DEFAULT_TYPE, unit_id: str, lang: Lang, shown: Lang) -> list[str]:
-    """A unit as Telegram HTML, labelled in the asker's language, its text in `shown` (the English rendering
-    says it is one)."""
-    index = _pipeline(context).index
-    if shown == "en" and index.english is not None:
-        note = say("unit_english_official" if index.english_official else "unit_english_translation", lang)
-        return unit_html(index.english.by_id()[unit_id], lang, note=note)
-    return unit_html(index.document.by_id()[unit_id], lang)
-
-
-async def _send_unit(message: Message, context: ContextTypes.DEFAULT_TYPE, unit_id: str, lang: Lang) -> None:
-    """The unit in the asker's language (English: the rendering, with a switch to the French original)."""
-    index = _pipeline(context).index
-    if unit_id not in index.document.by_id():
-        await message.reply_text(no_such_unit(index.document, unit_id, lang))
-        return
-    shown: Lang = "en" if lang == "en" and index.english is not None else "fr"
-    parts = _unit_parts(context, unit_id, lang, shown)
-    switch = language_switch(unit_id, lang, shown) if index.english is not None and len(parts) == 1 else None
-    for i, part in enumerate(parts):
-        await message.reply_html(part, reply_markup=switch if i == len(parts) - 1 else None)
-
-
-async def _switch_language(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, rest: str) -> None:
-    """t:<label language>:<text language>:<unit id>: the same message, edited into the other text."""
-    lang, shown, unit_id = [*rest.split(":", 2), "", ""][:3]
-    index = _pipeline(context).index
-    if lang not in ("fr", "en") or shown not in ("fr", "en") or unit_id not in index.document.by_id():
-        return
-    parts = _unit_parts(context, unit_id, lang, shown)  # type: ignore[arg-type]
-    if len(parts) == 1 and index.english is not None:
-        await query.edit_message_text(
-            parts[0], parse_mode=ParseMode.HTML, reply_markup=language_switch(unit_id, lang, shown)
-        )
-
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Says what the bot knows, with example questions and how citations read."""
-    document = _pipeline(context).index.document
-    text = say(
-        "help",
-        user_language(update),
-        procedure=html.escape(document.procedure, quote=False),
-        title=html.escape(document.title, quote=False),
-    )
-    await update.effective_message.reply_html(text)
-
-
-async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Sends the full text of the unit named by /source 6, /source C, /source visa 3, /source note 2."""
-    lang = user_language(update)
-    unit_id = source_id(" ".join(context.args or []))
-    if unit_id is None:
-        await update.effective_message.reply_text(say("source_usage", lang))
-        return
-    await _send_unit(update.effective_message, context, unit_id, lang)
-
-
-async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Forgets the chat's history, so that the next question is not read as a follow-up."""
-    await stored(context, "forget", None, update.effective_chat.id)
-    await update.effective_message.reply_text(say("reset_done", user_language(update)))
-
-
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An unknown command gets the help, unless in a group it was meant for another bot."""
-    command = (update.effective_message.text or "").split()[0]
-    if "@" in command and command.split("@", 1)[1].lower() != (context.bot.username or "").lower():
-        return
-    await start(update, context)
-
-
-async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answers a text message from the resolution, with a button per cited unit and 👍/👎."""
-    message = update.effective_message
-    text = addressed_text(message, context)
-    if text is None:  # a group conversation that is not for us
-        return
-    chat_id = message.chat_id
-    limit: QuestionLimit = context.bot_data["limit"]
-    if not limit.allow(update.effective_user.id if update.effective_user else chat_id):
-        await message.reply_text(say("slow_down", user_language(update), n=limit.per_minute))
-        return
-    await answer_question(message, context, text)
-
-
-async def media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Photos, stickers, voice, documents, locations: politely ask for a text question."""
-    message = update.effective_message
-    replied = message.reply_to_message
-    to_us = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
-    if message.chat.type == ChatType.PRIVATE or to_us:
-        await message.reply_text(say("text_only", user_language(update)))
-
-
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Parses the CallbackQuery: u:<lang>:<unit id> opens a unit, t:… switches its language (edit in place),
-    q:<lang>:<unit id> asks about its subject,
-    v:<up|down>:<answer id> records a vote."""
+    q:<lang>:<unit id> asks about its subject, v:<up|down>:<answer id> records a vote, c:… and b:… browse
+    the contents (bot/telegram/browse.py)."""
     query = update.callback_query
     kind, _, rest = (query.data or "").partition(":")
     if kind == "v":  # counted only if 👍 / 👎 on an answer sent to this chat; the user's last vote counts
@@ -207,13 +96,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # CallbackQueries need to be answered, even if no notification to the user is needed.
     await query.answer()
     if kind == "t":
-        await _switch_language(query, context, rest)
+        await switch_language(query, context, rest)
+        return
+    if kind in ("c", "b"):
+        await browse.on_button(query, context, kind, rest)
         return
     lang, _, unit_id = rest.partition(":")
     if lang not in ("fr", "en") or not isinstance(query.message, Message):
         return
     if kind == "u":
-        await _send_unit(query.message, context, unit_id, lang)  # type: ignore[arg-type]
+        await send_unit(query.message, context, unit_id, lang)  # type: ignore[arg-type]
     elif kind == "q" and unit_id in topics():  # a nearby subject offered after a refusal: ask about it
         limit: QuestionLimit = context.bot_data["limit"]
         if not limit.allow(query.from_user.id):
@@ -234,10 +126,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
 async def post_init(application: Application) -> None:
     """Sets the command menu in French (also the default) and in English, and queues the updates that a
     stopped or killed bot received but did not answer (the inbox), each once."""
-    for language_code, lang in (("", "fr"), ("fr", "fr"), ("en", "en")):
-        names = ("start", "help", "source", "reset")
-        commands = [BotCommand(name, say(f"cmd_{name}", lang)) for name in names]
-        await application.bot.set_my_commands(commands, language_code=language_code or None)
+    await commands.set_menu(application.bot)
     settings: Settings = application.bot_data["settings"]
     try:
         payloads, stale = application.bot_data["state"].pending(settings.inbox_max_age)
@@ -306,12 +195,14 @@ def build_application(settings: Settings, pipeline: Pipeline | None = None) -> A
     application.bot_data["limit"] = QuestionLimit(settings.rate_limit_per_minute)
 
     application.add_handler(TypeHandler(Update, guard), group=-1)  # the allow-list, before any handler
-    application.add_handler(CommandHandler(["start", "help"], start, filters=_NEW))
-    application.add_handler(CommandHandler("source", source, filters=_NEW))
-    application.add_handler(CommandHandler("reset", reset, filters=_NEW))
-    application.add_handler(MessageHandler(_NEW & filters.COMMAND, unknown_command))
-    application.add_handler(MessageHandler(_NEW & filters.TEXT & ~filters.COMMAND, question))
-    application.add_handler(MessageHandler(_NEW & _MEDIA, media))
+    application.add_handler(CommandHandler(["start", "help"], commands.start, filters=_NEW))
+    application.add_handler(CommandHandler("browse", browse.browse, filters=_NEW))
+    application.add_handler(CommandHandler("source", commands.source, filters=_NEW))
+    application.add_handler(CommandHandler("reset", commands.reset, filters=_NEW))
+    application.add_handler(MessageHandler(_NEW & filters.COMMAND, commands.unknown_command))
+    application.add_handler(MessageHandler(_NEW & filters.TEXT & ~filters.COMMAND, commands.question))
+    application.add_handler(MessageHandler(_NEW & _MEDIA, commands.media))
     application.add_handler(CallbackQueryHandler(button))
+    application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(error_handler)
     return application

@@ -13,6 +13,10 @@ _FORMS: dict[str, dict[str, str]] = {
         "footnote": "footnote {}",
     },
 }
+_SHORT: dict[str, dict[str, str]] = {  # on a table of contents' buttons: "visa 3", "F", "§ 6", "note 2"
+    "fr": {"paragraph": "§ {}", "recital": "{}", "citation": "visa {}", "footnote": "note {}"},
+    "en": {"paragraph": "§ {}", "recital": "{}", "citation": "cit. {}", "footnote": "fn. {}"},
+}
 _NAMES: dict[str, dict[str, tuple[str, str]]] = {  # singular, plural: for "the resolution has no …"
     "fr": {
         "paragraph": ("paragraphe", "paragraphes"),
@@ -38,6 +42,12 @@ def cite(unit_id: str, lang: Lang) -> str:
     """The readable citation of a unit id: cite("paragraph-6", "fr") == "§ 6"."""
     kind, label = split_id(unit_id)
     return _FORMS[lang][kind].format(label)
+
+
+def short_cite(unit_id: str, lang: Lang) -> str:
+    """The shortest readable label, for a button among its kind's: short_cite("recital-F", "en") == "F"."""
+    kind, label = split_id(unit_id)
+    return _SHORT[lang][kind].format(label)
 
 
 def kind_name(kind: str, lang: Lang, plural: bool = False) -> str:

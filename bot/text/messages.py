@@ -131,19 +131,61 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• Que demande le Parlement au gouvernement du Kazakhstan ?\n\n"
         "Chaque citation renvoie au texte : <b>§ 6</b> = paragraphe 6, <b>considérant F</b>, "
         "<b>visa 3</b>, <b>note 2</b>. Touchez un bouton sous la réponse pour lire le passage entier, "
-        "ou tapez /source 6.\n\n/reset efface l'historique de la conversation.",
+        "ou tapez /source 6 ; /browse affiche le sommaire.{share}\n\n/reset efface l'historique de la "
+        "conversation.",
         "en": "I answer questions about the <b>European Parliament resolution {procedure}</b> "
         "(“{title}”), quoting its text (in the original French), in English or in French.\n\n"
         "Examples:\n• Who is Maks Bokayev?\n• What does the resolution say about trade unions?\n"
         "• What does Parliament ask the government of Kazakhstan to do?\n\n"
         "Every citation points into the text: <b>para. 6</b> = paragraph 6, <b>recital F</b>, "
         "<b>citation 3</b>, <b>footnote 2</b>. Tap a button under an answer to read the whole unit, "
-        "or type /source 6.\n\n/reset forgets the conversation.",
+        "or type /source 6; /browse shows the contents.{share}\n\n/reset forgets the conversation.",
+    },
+    "help_share": {
+        "fr": "\n\nPour citer la résolution dans une autre conversation : ↗ Partager sous une réponse, ou "
+        "tapez @{bot} suivi de votre question dans n'importe quelle conversation.",
+        "en": "\n\nTo quote the resolution in another chat: ↗ Share under an answer, or type @{bot} and "
+        "your question in any chat.",
     },
     "cmd_start": {"fr": "Présentation et exemples", "en": "What I do, with examples"},
     "cmd_help": {"fr": "Aide et exemples de questions", "en": "Help and example questions"},
     "cmd_source": {"fr": "Texte d'un passage : /source 6, /source C", "en": "A unit's text: /source 6"},
     "cmd_reset": {"fr": "Oublier la conversation", "en": "Forget the conversation"},
+    "cmd_browse": {"fr": "Sommaire : lire la résolution passage par passage",
+                   "en": "Contents: read the resolution unit by unit"},
+    "contents": {
+        "fr": "<b>Résolution {procedure}</b> — sommaire\n{sections}.\n\nTouchez un passage pour le lire ; "
+        "◀ ▶ passent au précédent ou au suivant.",
+        "en": "<b>Resolution {procedure}</b> — contents\n{sections}.\n\nTap a unit to read it; ◀ ▶ go to "
+        "the previous or the next one.",
+    },
+    "contents_button": {"fr": "☰ Sommaire", "en": "☰ Contents"},
+    "bad_link": {
+        "fr": "Ce lien ne mène à aucun passage de la résolution. Tapez /browse pour le sommaire.",
+        "en": "This link leads to no part of the resolution. Type /browse for the contents.",
+    },
+    "share": {"fr": "↗ Partager", "en": "↗ Share"},
+    "inline_answer_title": {"fr": "Réponse citée ({cites})", "en": "Cited answer ({cites})"},
+    "inline_unit_title": {"fr": "{label} — texte intégral", "en": "{label} — full text"},
+    "inline_refused_title": {
+        "fr": "La résolution ne traite pas de cette question",
+        "en": "The resolution does not cover this question",
+    },
+    "inline_contents_title": {"fr": "Sommaire de la résolution {procedure}",
+                              "en": "Contents of resolution {procedure}"},
+    "inline_contents_description": {"fr": "Chaque bouton ouvre un passage dans le bot",
+                                    "en": "Each button opens a unit in the bot"},
+    "inline_not_allowed": {"fr": "Bot réservé à certains utilisateurs",
+                           "en": "Bot restricted to certain users"},
+    "inline_slow_down": {"fr": "Trop de questions : réessayez dans une minute",
+                         "en": "Too many questions: try again in a minute"},
+    "inline_not_responding": {"fr": "Le service ne répond pas : réessayez", "en": "No response: try again"},
+    "draft_searching": {"fr": "🔎 Je cherche dans la résolution…", "en": "🔎 Searching the resolution…"},
+    "draft_found": {
+        "fr": "📖 Passages trouvés :\n{units}\n\n✍️ Rédaction de la réponse, puis vérification de chaque "
+        "citation…",
+        "en": "📖 Units found:\n{units}\n\n✍️ Writing the answer, then checking every citation…",
+    },
     "source_usage": {
         "fr": "Usage : /source 6 (paragraphe), /source C (considérant), /source visa 3, /source note 2",
         "en": "Usage: /source 6 (paragraph), /source C (recital), /source citation 3, /source footnote 2",
