@@ -79,6 +79,11 @@ class OfflineAnswerer:
         terms): most questions never do, and a command-line `ask` should not pay for them."""
         return self.index.embeddings.passages(_background_sentences())
 
+    def warm_up(self) -> None:
+        """Embed the off-topic reference sentences now: a long-running bot pays once at start, not in the
+        first question that needs them (which then outlasted a stop's drain on a busy machine)."""
+        _ = self._background
+
     def in_scope_margin(self, query: str) -> float:
         """How much closer the question is to the resolution's best sentence than to off-topic reference
         sentences (country facts, weather, chit-chat): e5 cosines all sit around 0.8, a margin does not."""

@@ -188,7 +188,10 @@ def build_application(settings: Settings, pipeline: Pipeline | None = None) -> A
     )
     application = builder.build()
     application.bot_data["settings"] = settings
-    application.bot_data["pipeline"] = pipeline or open_pipeline(settings, llm=make_chat_model(settings))
+    if pipeline is None:
+        pipeline = open_pipeline(settings, llm=make_chat_model(settings))
+        pipeline.answerer.warm_up()  # a long-running bot pays its first-question costs at start
+    application.bot_data["pipeline"] = pipeline
     application.bot_data["state"] = state
     application.bot_data["worker"] = ThreadPoolExecutor(workers(settings), thread_name_prefix="pipeline")
     application.bot_data["allowed_ids"] = settings.allowed_ids
