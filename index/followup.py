@@ -64,14 +64,18 @@ def points_back(message: str, own: Sequence[Term] = ()) -> bool:
     """A pronoun or possessive that refers to something named earlier. One that belongs to the framing
     ("que dit-elle", "what does it say": the resolution) does not count, nor one that takes up a subject
     the message itself names first ("Et les ONG, elles …", "the two activists freed in 2018: what does it
-    ask for them?"): OWN_SUBJECT_WORDS of its key terms `own` before it."""
+    ask for them?"): OWN_SUBJECT_WORDS of its key terms `own`, or a name, before it."""
     if _EN_POINTER.search(fold(message)):  # "en ont-ils pensé" : "en" stands for something named before
         return True
     message = _DISLOCATED.sub(" ", message)
     words = [fold(w) for w in _TOKEN.findall(message)]
     keys = {t.folded for t in own}
+    first = words[0] if words else ""
+    # a name before the pronoun is what it refers to: "What about Kyrgyzstan, is it mentioned?"
+    names = {t.folded for t in own if t.word[:1].isupper() and t.folded != first}
     for i, word in enumerate(words):
-        if word not in _POINTERS or len(keys & set(words[:i])) >= OWN_SUBJECT_WORDS:
+        before = set(words[:i])
+        if word not in _POINTERS or len(keys & before) >= OWN_SUBJECT_WORDS or names & before:
             continue
         before = words[i - 1] if i > 0 and words[i - 1] != "t" else (words[i - 2] if i > 1 else "")
         after = words[i + 1] if i + 1 < len(words) else ""
