@@ -10,7 +10,7 @@ import pytest
 
 from bot.settings import DEFAULT_CORPUS, DEFAULT_CORPUS_EN
 from index.coverage import Vocabulary, predicate_words
-from index.lexical import fold, synonyms
+from index.lexical import fold, has_phrase, synonyms
 from index.models import Document
 from index.parse import parse_resolution
 
@@ -88,3 +88,19 @@ def test_lemmas_from_the_cached_tries_are_simplemmas_own(
         assert [coverage.lemmas(w) for w in words] == expected  # read back from the cache
     finally:
         coverage._lemmatizer.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "held"),
+    [
+        ("the ilo says", "ilo", True),
+        ("l'oit demande", "oit", True),
+        ("ilo", "ilo", True),
+        ("philosophy", "ilo", False),  # inside a word: not the phrase
+        ("the iloes", "ilo", False),
+        ("droits de l'homme et liberte", "droits de l'homme", True),
+        ("the ilo", "oit", False),
+    ],
+)
+def test_a_phrase_is_found_as_whole_words_only(text: str, phrase: str, held: bool) -> None:
+    assert has_phrase(text, phrase) is held
