@@ -28,7 +28,12 @@ QUESTION = "What does the resolution say about trade unions?"
 
 def _env(data_dir: Path, first_use: bool = False) -> dict[str, str]:
     """`first_use`: an empty cache directory too (simplemma's dictionaries are cached there)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RESOBOT_", "CHROMA_", "LLM_"))}
+    # PYTHONDONTWRITEBYTECODE (set in some shells and containers) would make every run compile the
+    # project's modules again: the warm-up writes their bytecode, as an installed resobot has it.
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("RESOBOT_", "CHROMA_", "LLM_")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env |= {"RESOBOT_DATA_DIR": str(data_dir), "ANONYMIZED_TELEMETRY": "False"}
     if first_use:
         env["XDG_CACHE_HOME"] = str(data_dir.parent / "cache")

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot import collector
+
 if TYPE_CHECKING:
     from bot.pipeline import Pipeline
     from bot.settings import Settings
@@ -46,9 +48,11 @@ def _pipeline(llm: bool = False) -> Pipeline:
         if model is None:
             raise click.UsageError("--llm needs LLM_MODEL (e.g. openai:qwen2.5) and maybe LLM_BASE_URL")
     try:
-        return open_pipeline(settings, llm=model, show_progress=True)
+        pipeline = open_pipeline(settings, llm=model, show_progress=True)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    collector.release()  # the start is over (bot/collector.py)
+    return pipeline
 
 
 _llm_option = click.option(
@@ -235,6 +239,7 @@ def telegram(webhook_url: str | None) -> None:
         application = build_application(settings)
     except (TokenError, WebhookError, StoreError, StateError, LLMError) as exc:
         raise click.ClickException(str(exc)) from exc
+    collector.release()  # the bot runs for long: the collector back on (bot/collector.py)
     rejected = "the Bot API server rejected TELEGRAM_BOT_TOKEN (401 Unauthorized)"
     try:
         if webhook is None:
@@ -350,3 +355,10 @@ def eval_claims(path: Path, as_json: bool, details: bool) -> None:
         _print_json(report)
     else:
         click.echo(format_claims_report(report))
+
+
+def main() -> None:
+    """The `resobot` console script: the command line with the garbage collector held while the command
+    starts (bot/collector.py)."""
+    collector.hold()
+    cli()

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from index.lexical import fold
+from index.lexical import fold, has_phrase
 from index.models import Document, Unit
 
 # "1 000" and "1,000" are one number; "143e", "1er" and "143rd" are 143 and 1.
@@ -46,10 +46,6 @@ def names(text: str) -> list[str]:
     return [w for w in words[1:] if w[:1].isupper()]
 
 
-def _has_word(text: str, word: str) -> bool:
-    return bool(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text))
-
-
 def differences(french: Unit, english: Unit) -> list[str]:
     """What of the French unit its English counterpart lacks, and numbers it adds."""
     problems = []
@@ -62,7 +58,7 @@ def differences(french: Unit, english: Unit) -> list[str]:
     missing = []
     for name in dict.fromkeys(names(french.text)):
         forms = name_forms().get(fold(name), {fold(name)})
-        if not any(_has_word(folded, form) for form in forms):
+        if not any(has_phrase(folded, form) for form in forms):
             missing.append(name)
     if missing:
         problems.append(f"names missing in English: {', '.join(missing)}")

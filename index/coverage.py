@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from index.lexical import STOPWORDS, eu_terms, fold, stem, synonyms
+from index.lexical import STOPWORDS, eu_terms, fold, has_phrase, stem, synonyms
 from index.models import Document
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _unit_words(texts: list[str]) -> set[str]:
     words = {fold(w) for text in texts for w in _words(text)}
     folded = " " + " ".join(fold(t) for t in texts) + " "
     for en, fr in eu_terms():
-        if any(re.search(rf"(?<!\w){re.escape(fold(side))}(?!\w)", folded) for side in (en, fr)):
+        if any(has_phrase(folded, fold(side)) for side in (en, fr)):
             words |= {fold(w) for w in _words(f"{en} {fr}")}
     stems = {s for w in words for s in _stems(w)}
     for word, everyday in synonyms():

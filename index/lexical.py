@@ -22,10 +22,26 @@ STOPWORDS = (
 )
 
 
+class _Combining(dict[int, int | None]):
+    """For str.translate: a combining mark (an accent once NFKD has split it off) → None (dropped), any
+    other character → itself; each character is looked up once per process."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_NO_COMBINING = _Combining()
+
+
 def fold(text: str) -> str:
-    """Lower case without accents and with typographic apostrophes made plain: "Lʼétat" → "l'etat"."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("œ", "oe"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    """Lower case without accents and with typographic apostrophes made plain: "Lʼétat" → "l'etat".
+    ASCII text has nothing to decompose; the rest loses its combining marks in one str.translate."""
+    text = text.lower().replace("’", "'").replace("œ", "oe")
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_NO_COMBINING)
 
 
 @lru_cache(maxsize=2)
@@ -66,12 +82,18 @@ def synonyms() -> list[tuple[str, frozenset[str]]]:
     return [(word.strip(), frozenset(fold(w) for w in everyday.split())) for word, everyday in rows]
 
 
+def has_phrase(text: str, phrase: str) -> bool:
+    """`text` holds `phrase` as whole words ("ilo" in "the ilo says", not in "philosophy"). The substring
+    test comes first: most phrases are absent, and a regular expression compiled for each is the slow part."""
+    return phrase in text and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
 def bridge_terms(question: str) -> str:
     """Append the French form of every EU term the question names in English, and the resolution's own
     word for every everyday word it uses ("press" → "médias"), word-bounded."""
     folded = fold(question)
     words = set(re.findall(r"\w+", folded))
-    extra = [fr for en, fr in eu_terms() if re.search(rf"(?<!\w){re.escape(fold(en))}(?!\w)", folded)]
+    extra = [fr for en, fr in eu_terms() if has_phrase(folded, fold(en))]
     extra += [word for word, everyday in synonyms() if words & everyday]
     return question + (" " + " ".join(extra) if extra else "")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import subprocess
@@ -140,6 +141,40 @@ def test_python_dash_m_bot_runs_the_cli(settings: Settings) -> None:
     done = subprocess.run([sys.executable, "-m", "bot", "units", "--json"], capture_output=True, text=True,
                           check=False, timeout=120)
     assert done.returncode == 0 and len(json.loads(done.stdout)) == 50
+
+
+# What the console script runs (pyproject [project.scripts]), then how the collector stood.
+_COLLECTOR_AFTER = """
+import gc, json, sys
+from bot import cli
+automatic = []  # collections the collector started by itself, and whether the pipeline was open then
+opened = cli._pipeline.cache_info
+gc.callbacks.append(lambda phase, info: phase == "start" and automatic.append(opened().currsize))
+sys.argv = ["resobot", *sys.argv[1:]]
+try:
+    cli.main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+after = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count(), "before_open": automatic.count(0)}
+print(json.dumps(after))
+"""
+
+
+def test_the_console_script_holds_the_collector_until_the_pipeline_is_open_then_turns_it_back_on(
+    settings: Settings,
+) -> None:
+    done = subprocess.run([sys.executable, "-c", _COLLECTOR_AFTER, "ask", "--json", "Qui est Maks Bokayev ?"],
+                          capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    after = json.loads(done.stdout.splitlines()[-1])
+    # no collection while Chroma, LangChain and the model loaded; what they created is frozen, and the
+    # collector is on again for what follows (a chat, the Telegram bot)
+    assert after["before_open"] == 0 and after["frozen"] > 10_000 and after["enabled"] is True
+
+
+def test_running_the_cli_from_python_leaves_the_collector_as_it_was(run) -> None:
+    assert run("ask", "--json", "Qui est Maks Bokayev ?").exit_code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_documented_test_command_is_what_ci_runs() -> None:

@@ -4,13 +4,14 @@ consistent with the text, and each rule does what it says."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from bot.settings import DEFAULT_CORPUS, DEFAULT_CORPUS_EN
 from index.coverage import Vocabulary, predicate_words
-from index.lexical import fold, synonyms
+from index.lexical import fold, has_phrase, synonyms
 from index.models import Document
 from index.parse import parse_resolution
 
@@ -88,3 +89,38 @@ def test_lemmas_from_the_cached_tries_are_simplemmas_own(
         assert [coverage.lemmas(w) for w in words] == expected  # read back from the cache
     finally:
         coverage._lemmatizer.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "held"),
+    [
+        ("the ilo says", "ilo", True),
+        ("l'oit demande", "oit", True),
+        ("ilo", "ilo", True),
+        ("philosophy", "ilo", False),  # inside a word: not the phrase
+        ("the iloes", "ilo", False),
+        ("droits de l'homme et liberte", "droits de l'homme", True),
+        ("the ilo", "oit", False),
+    ],
+)
+def test_a_phrase_is_found_as_whole_words_only(text: str, phrase: str, held: bool) -> None:
+    assert has_phrase(text, phrase) is held
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("Lʼétat", "lʼetat"), ("L’ŒUVRE", "l'oeuvre"), ("Égalité", "egalite"), ("Qazaqstan", "qazaqstan"),
+     ("e\u0301lection", "election"), ("ﬁnance", "finance")],
+)
+def test_fold_lowers_drops_accents_and_plains_apostrophes(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_fold_is_nfkd_without_combining_marks_for_every_character() -> None:
+    """The fast paths (ASCII, a translation table) give what the definition gives, character by character
+    over the Basic Multilingual Plane, alone and inside a word."""
+    for code in (c for c in range(0x10000) if not 0xD800 <= c < 0xE000):
+        for text in (chr(code), f"a{chr(code)}É"):
+            plain = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("œ", "oe"))
+            expected = "".join(c for c in plain if not unicodedata.combining(c))
+            assert fold(text) == expected, hex(code)
