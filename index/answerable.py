@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from index.coverage import Term, Vocabulary, predicate_words
+from index.coverage import Term, Vocabulary, not_key_terms, predicate_words
 from index.lexical import fold
 
 # A covered key term counts fully when at most SPECIFIC units name it, half when at most SHARED do:
@@ -91,6 +91,13 @@ _FACT = re.compile(
     re.I,
 )
 _WHAT = re.compile(r"^\W*(?:(?:et|and)\W+)?(?:quel|quelle|quels|quelles|lequel|laquelle|what|which)\b", re.I)
+# "Qui a fondé …", "Who leads …": the verb right after who/qui is the relation the answer must hold.
+_WHO_VERB = re.compile(
+    r"^\W*(?:(?:et|and|so|alors|mais|but)\W+)?(?:qui|who)\s+(?:(?:a|avait|ont|avaient|has|had|have)\s+)?"
+    r"([^\W\d_]+)",
+    re.I,
+)
+_COPULAS = frozenset(["est", "sont", "etait", "etaient", "ete", "sera", "is", "are", "was", "were", "been"])
 FACT_COVERAGE = 0.5  # a fact question whose best unit holds at most this share of its key terms: not answered
 ASKS_FIGURE = re.compile(
     r"\b(combien|nombre|chiffres?|pourcentage|montant|how many|how much|number of|figures?|percentage|"
@@ -229,7 +236,25 @@ def unasked(vocabulary: Vocabulary, terms: list[Term], question: str) -> list[Te
         lacking = [[t for t in terms if u not in naming[t]] for u in sorted(counts) if counts[u] == most]
         if not any(all(not 0 < len(naming[t]) <= SPECIFIC for t in lacks) for lacks in lacking):
             return (lacking or [terms])[0]
-    return _no_date(vocabulary, terms, question, naming)
+    return _no_date(vocabulary, terms, question, naming) or _no_relation(vocabulary, terms, question, naming)
+
+
+def _no_relation(
+    vocabulary: Vocabulary, terms: list[Term], question: str, naming: dict[Term, set[str]]
+) -> list[Term]:
+    """ "Who founded the DCK?", "Qui présidait la délégation ?": the verb after who/qui is the relation
+    asked; the text answers only if a unit that names the subject also has that verb (passives and
+    "who is" ask about the subject itself)."""
+    match = _WHO_VERB.match(question)
+    verb = fold(match.group(1)) if match else ""
+    if not verb or verb in _COPULAS or verb in not_key_terms():
+        return []
+    relation = Term(match.group(1), verb)  # a key term even where its lemma is a stop word ("found")
+    units = vocabulary.units_naming(relation)
+    subject = [t for t in terms if t.folded != verb and 0 < len(naming.get(t, ())) <= SPECIFIC]
+    if not units or (subject and not any(units & naming[t] for t in subject)):
+        return [relation]
+    return []
 
 
 def _no_date(

@@ -223,3 +223,22 @@ def test_a_sentence_in_years_answers_how_many_years(pipeline: Pipeline) -> None:
     answer = pipeline.ask("Combien d'années a-t-il prises ?", ["Qui est Almat Zhumagulov ?"])
     assert not answer.refused and "recital-I" in answer.citations
     assert "huit et sept ans" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("Who founded the DCK?", True),  # the text bans the movement; who founded it, it never says
+        ("Qui présidait la délégation du Parlement ?", True),
+        ("Who leads the Confederation of Independent Trade Unions?", True),
+        ("Qui a conclu que la détention de Yerimbetov était arbitraire ?", False),  # recital N says who
+        ("Who welcomed the release of Vladimir Kozlov?", False),  # the Parliament, § 3
+        ("Who was arrested in 2016?", False),  # a passive asks about those arrested: recital D
+    ],
+)
+def test_who_did_something_is_answered_only_where_the_text_holds_the_relation(
+    pipeline: Pipeline, question: str, refused: bool
+) -> None:
+    answer = pipeline.ask(question)
+    assert answer.refused is refused
+    assert bool(answer.citations) is not refused
