@@ -102,6 +102,11 @@ class QueryBatcher:
             self._expected.append(ticket)
         return ticket
 
+    def waiting(self) -> int:
+        """How many texts wait for the next call."""
+        with self._cond:
+            return len(self._waiting)
+
     def clear(self) -> None:
         """Forget every vector (benchmarks that time embedding afresh)."""
         with self._cond:
