@@ -5,6 +5,9 @@
     python benchmarks/bench_telegram.py steady [--rate 20] [--seconds 60]
     python benchmarks/bench_telegram.py chats  [--chats 50] [--questions 5]
     … [--code DIR]  runs the bot from another checkout (e.g. a `git worktree` of main), same machine, same run
+    … [--overall-rate N]  DIAGNOSTIC ONLY: the bot's outgoing limiter lets N requests a second through
+                          instead of Telegram's 30, to show what the rest of the bot can do (never do
+                          this against Telegram: it answers a bot that sends faster with flood bans)
 
 burst:  every chat sends all its questions at once (200 × 3 = 600 updates queued together).
 steady: `--rate` questions a second for `--seconds`, spread over enough chats that no user passes
@@ -15,12 +18,16 @@ Questions are cycled from tests/data/heldout-questions.jsonl (93 distinct: the b
 the repeats). The bot keeps to Telegram's 30 messages a second (PTB's AIORateLimiter), which caps a
 burst at 30 answers/s whatever the CPU. Prints answered/total, the reply latency
 p50/p95/max (question pushed → the answer's last message, the one with buttons, received by the server),
-throughput, and the bot process's peak RSS (VmHWM). The index is built once in a temporary data dir.
+throughput, the messages the server received (all, and the most in any one second: the limiter's
+mark), the bot process's CPU time over the run (how many of the cores it kept busy), its peak RSS
+(VmHWM), and the machine's load average (other work on a shared machine weighs on every figure).
+The index is built once in a temporary data dir.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import itertools
 import json
 import os
@@ -40,6 +47,18 @@ TOKEN = "123456789:AAHresobot-BENCH_token-0123456789abcdef"
 QUESTIONS = ROOT / "tests" / "data" / "heldout-questions.jsonl"
 FIRST_CHAT = 10_000
 PER_USER_MINUTE = 5  # questions a bench user asks a minute at most (RATE_LIMIT_PER_MINUTE defaults to 10)
+# The bot with PTB's AIORateLimiter letting more requests a second through (the diagnostic --overall-rate):
+# its default rate is replaced before the bot builds its limiter; everything else is `python -m bot`.
+RAISED_LIMITER = """
+import runpy, sys
+from telegram.ext import AIORateLimiter
+default_init = AIORateLimiter.__init__
+def raised(self, *args, **kwargs):
+    kwargs["overall_max_rate"] = float(sys.argv.pop(1))
+    default_init(self, *args, **kwargs)
+AIORateLimiter.__init__ = raised
+runpy.run_module("bot", run_name="__main__")
+"""
 
 
 def load_questions() -> list[tuple[str, str]]:
@@ -62,6 +81,16 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" ({os.cpu_count()} cores)"
+
+
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -69,17 +98,21 @@ def pct(values: list[float], q: int) -> float:
 class Run:
     """The bot process and what was asked of it."""
 
-    def __init__(self, server: BotApiServer, code: Path, data_dir: Path, workdir: Path) -> None:
+    def __init__(self, server: BotApiServer, code: Path, data_dir: Path, workdir: Path,
+                 overall_rate: float | None = None) -> None:
         self.server = server
         self.sent: dict[int, list[float]] = {}
         log = (workdir / "bot.log").open("wb")
+        command = [sys.executable, "-m", "bot", "telegram"]
+        if overall_rate is not None:
+            command = [sys.executable, "-c", RAISED_LIMITER, str(overall_rate), "telegram"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "telegram"], cwd=workdir, env=bot_env(code, data_dir, server),
-            stdout=log, stderr=subprocess.STDOUT,
+            command, cwd=workdir, env=bot_env(code, data_dir, server), stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 180  # a Bot API call does not wake wait_until_sync: poll
         while not server.calls("getUpdates") and time.monotonic() < deadline and self.process.poll() is None:
             time.sleep(0.1)
+        self.cpu_at_start = cpu_seconds(self.process.pid)
 
     def ask(self, chat_id: int, text: str, lang: str) -> None:
         self.sent.setdefault(chat_id, []).append(time.time())
@@ -105,6 +138,9 @@ class Run:
               for start, end in zip(starts, done.get(chat, []), strict=False)]
         total = sum(map(len, self.sent.values()))
         rss = peak_rss_mb(self.process.pid)
+        cpu = cpu_seconds(self.process.pid) - self.cpu_at_start
+        wall = time.time() - started
+        messages = sorted(c.timestamp for c in self.server.calls("sendMessage") if c.error is None)
         self.process.terminate()
         self.process.wait(timeout=60)
         print(f"answered: {len(ms)}/{total}")
@@ -112,7 +148,12 @@ class Run:
             last = max(t for times in done.values() for t in times)
             print(f"reply latency: p50 {pct(ms, 50):.0f} ms, p95 {pct(ms, 95):.0f} ms, max {max(ms):.0f} ms")
             print(f"throughput: {len(ms) / (last - started):.1f} answers/s ({last - started:.1f} s)")
+        if messages:
+            busiest = max(bisect.bisect_left(messages, t + 1.0) - i for i, t in enumerate(messages))
+            print(f"messages sent: {len(messages)}, at most {busiest} in any one second")
+        print(f"bot CPU: {cpu:.1f} s in {wall:.1f} s ({cpu / wall:.2f} cores busy on average)")
         print(f"bot peak RSS: {rss:.0f} MB")
+        print(f"load average at the end: {load()}")
 
 
 def burst(run: Run, chats: int, per_chat: int, questions: list[tuple[str, str]]) -> float:
@@ -154,6 +195,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="steady: questions a second")
     parser.add_argument("--seconds", type=float, default=60.0, help="steady: how long")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose bot is run")
+    parser.add_argument("--overall-rate", type=float, default=None,
+                        help="DIAGNOSTIC: the limiter's overall rate (requests/s) instead of Telegram's 30")
     args = parser.parse_args()
     questions = load_questions()
     code = args.code.resolve()
@@ -164,8 +207,11 @@ def main() -> None:
                        check=True, capture_output=True)
         print(f"code: {code}; index built in {time.perf_counter() - started:.1f} s")
         with BotApiServer(token=TOKEN) as server:
-            run = Run(server, code, data_dir, workdir)
-            print(f"questions: {len(set(questions))} distinct, cycled")
+            run = Run(server, code, data_dir, workdir, args.overall_rate)
+            if args.overall_rate is not None:
+                print(f"DIAGNOSTIC: outgoing limiter raised to {args.overall_rate:g} requests/s "
+                      "(Telegram's limit is about 30 messages/s; the bot's default keeps to it)")
+            print(f"questions: {len(set(questions))} distinct, cycled; load average at the start: {load()}")
             if args.mode == "burst":
                 chats, per_chat = args.chats or 200, args.questions or 3
                 print(f"burst: {chats} chats × {per_chat} questions, sent at once")
