@@ -52,9 +52,10 @@ PER_USER_MINUTE = 5  # questions a bench user asks a minute at most (RATE_LIMIT_
 RAISED_LIMITER = """
 import runpy, sys
 from telegram.ext import AIORateLimiter
+rate = float(sys.argv.pop(1))
 default_init = AIORateLimiter.__init__
 def raised(self, *args, **kwargs):
-    kwargs["overall_max_rate"] = float(sys.argv.pop(1))
+    kwargs["overall_max_rate"] = rate
     default_init(self, *args, **kwargs)
 AIORateLimiter.__init__ = raised
 runpy.run_module("bot", run_name="__main__")
@@ -112,6 +113,9 @@ class Run:
         deadline = time.monotonic() + 180  # a Bot API call does not wake wait_until_sync: poll
         while not server.calls("getUpdates") and time.monotonic() < deadline and self.process.poll() is None:
             time.sleep(0.1)
+        if self.process.poll() is not None:
+            log_text = (workdir / "bot.log").read_text(errors="replace")
+            sys.exit(f"the bot stopped at start:\n{log_text[-3000:]}")
         self.cpu_at_start = cpu_seconds(self.process.pid)
 
     def ask(self, chat_id: int, text: str, lang: str) -> None:
