@@ -5,6 +5,7 @@
     python benchmarks/bench_telegram.py steady [--rate 20] [--seconds 60]
     python benchmarks/bench_telegram.py chats  [--chats 50] [--questions 5]
     … [--code DIR]  runs the bot from another checkout (e.g. a `git worktree` of main), same machine, same run
+    … [--index-from DIR]  copies the index of a data dir (checked by `resobot index`) instead of building it
     … [--overall-rate N]  DIAGNOSTIC ONLY: the bot's outgoing limiter lets N requests a second through
                           instead of Telegram's 30, to show what the rest of the bot can do (never do
                           this against Telegram: it answers a bot that sends faster with flood bans)
@@ -15,8 +16,9 @@ steady: `--rate` questions a second for `--seconds`, spread over enough chats th
 chats:  in rounds: every chat asks, and the next round starts when all were answered.
 
 Questions are cycled from tests/data/heldout-questions.jsonl (93 distinct: the bot's answer cache serves
-the repeats). The bot keeps to Telegram's 30 messages a second (PTB's AIORateLimiter), which caps a
-burst at 30 answers/s whatever the CPU. Prints answered/total, the reply latency
+the repeats), or with --every-set from every question set in tests/data (461 distinct: few repeats, so
+the pipeline works on most questions). The bot keeps to Telegram's 30 messages a second (PTB's
+AIORateLimiter), which caps a burst at 30 answers/s whatever the CPU. Prints answered/total, the reply latency
 p50/p95/max (question pushed → the answer's last message, the one with buttons, received by the server),
 throughput, the messages the server received (all, and the most in any one second: the limiter's
 mark), the bot process's CPU time over the run (how many of the cores it kept busy), its peak RSS
@@ -31,6 +33,7 @@ import bisect
 import itertools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -62,9 +65,16 @@ runpy.run_module("bot", run_name="__main__")
 """
 
 
-def load_questions() -> list[tuple[str, str]]:
-    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(r["question"], r["lang"]) for r in rows]
+def load_questions(every_set: bool = False) -> list[tuple[str, str]]:
+    """The held-out questions, or (`every_set`) every distinct question of tests/data (461)."""
+    paths = sorted(QUESTIONS.parent.glob("*.jsonl")) if every_set else [QUESTIONS]
+    found: dict[str, str] = {}
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if "question" in row and "lang" in row:
+                found.setdefault(row["question"], row["lang"])
+    return list(found.items())
 
 
 def bot_env(code: Path, data_dir: Path, server: BotApiServer | None = None) -> dict[str, str]:
@@ -199,17 +209,23 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="steady: questions a second")
     parser.add_argument("--seconds", type=float, default=60.0, help="steady: how long")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose bot is run")
+    parser.add_argument("--every-set", action="store_true",
+                        help="every question set in tests/data (461 distinct), not the 93 held-out")
+    parser.add_argument("--index-from", type=Path, default=None,
+                        help="a data dir whose index is copied (checked, rebuilt if stale) instead of built")
     parser.add_argument("--overall-rate", type=float, default=None,
                         help="DIAGNOSTIC: the limiter's overall rate (requests/s) instead of Telegram's 30")
     args = parser.parse_args()
-    questions = load_questions()
+    questions = load_questions(args.every_set)
     code = args.code.resolve()
     with tempfile.TemporaryDirectory(prefix="resobot-bench-") as tmp:
         workdir, data_dir = Path(tmp), Path(tmp) / "data"
         started = time.perf_counter()
+        if args.index_from is not None:  # its state store (history, inbox) is left behind
+            shutil.copytree(args.index_from, data_dir, ignore=shutil.ignore_patterns("state.sqlite3*"))
         subprocess.run([sys.executable, "-m", "bot", "index"], cwd=workdir, env=bot_env(code, data_dir),
                        check=True, capture_output=True)
-        print(f"code: {code}; index built in {time.perf_counter() - started:.1f} s")
+        print(f"code: {code}; index built or checked in {time.perf_counter() - started:.1f} s")
         with BotApiServer(token=TOKEN) as server:
             run = Run(server, code, data_dir, workdir, args.overall_rate)
             if args.overall_rate is not None:
