@@ -3,7 +3,7 @@ Telegram bot runs it, bot/telegram/answering.py) answers distinct questions, wit
 (index/query_batch.py, up to 16 texts a call) and without (one text a call, unless two threads wait at
 once). Printed figures, no assertions.
 
-    python benchmarks/bench_batch_pool.py [--questions 120] [--rounds 3] [--workers 2]
+    python benchmarks/bench_batch_pool.py [--questions 120] [--rounds 3] [--workers 2] [--batch 4 16]
 
 The two modes alternate in one process, round after round, every cache emptied before each (so that a
 busy machine weighs on both alike). Per mode and round: wall and CPU time, embedding calls and texts,
@@ -75,6 +75,8 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=120)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch", type=int, nargs="+", default=[embeddings.QUERY_BATCH],
+                        help="texts a call at most, announced (one mode per size, after one text a call)")
     args = parser.parse_args()
     questions = load_questions(args.questions)
     pipeline = open_pipeline(Settings())
@@ -84,7 +86,7 @@ def main() -> None:
     print(f"{len(questions)} distinct questions, {args.workers} workers, {os.cpu_count()} cores")
     answers: dict[str, list[str]] = {}
     for _ in range(args.rounds):
-        for mode, batch in (("one text a call", 1), ("announced, batched", embeddings.QUERY_BATCH)):
+        for mode, batch in [("one text a call", 1)] + [(f"announced, {b} a call", b) for b in args.batch]:
             embeddings.QUERIES.clear()
             pipeline._offline.cache_clear()
             calls.sizes, calls.seconds = [], 0.0

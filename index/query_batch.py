@@ -16,7 +16,7 @@ Vectors are kept in an LRU cache (one question is embedded once, though retrieva
 and the choice of sentences all need it); they are read-only.
 
 Example usage:
-    batcher = QueryBatcher(lambda texts: model.query(texts), max_batch=16)
+    batcher = QueryBatcher(lambda texts: model.query(texts), max_batch=4)
     ticket = batcher.expect(lambda: ["texts that question will need"])
     ...; ticket.withdraw(); vector = batcher.vector("a question")
 """
@@ -59,7 +59,7 @@ class QueryBatcher:
     """Thread-safe. `embed` takes a list of texts and returns their vectors as rows, in order."""
 
     def __init__(
-        self, embed: Callable[[list[str]], np.ndarray], max_batch: int = 16, cache: int = 1024
+        self, embed: Callable[[list[str]], np.ndarray], max_batch: int = 4, cache: int = 1024
     ) -> None:
         self._embed = embed
         self.max_batch = max(1, max_batch)
