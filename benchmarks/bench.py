@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.evaluate import load_questions
 from bot.pipeline import Pipeline
 from bot.settings import Settings
-from index.embeddings import E5Embeddings, _query_vector
+from index.embeddings import QUERIES, E5Embeddings
 from index.store import build_index
 
 DEFAULT_QUESTIONS = [Path(__file__).resolve().parent.parent / "tests" / "data" / "heldout-questions.jsonl"]
@@ -29,7 +29,7 @@ def _timings(fn: Callable[[], object], repeat: int) -> list[float]:
     """Wall times in ms; the question-vector cache is emptied first, so every run embeds afresh."""
     out = []
     for _ in range(repeat):
-        _query_vector.cache_clear()
+        QUERIES.clear()
         started = time.perf_counter()
         fn()
         out.append((time.perf_counter() - started) * 1000)

@@ -15,6 +15,9 @@ from bot.settings import Settings
 from bot.text.language import DEFAULT_LANGUAGE, Lang, detect_language, other_language
 from bot.text.markup import plain_text
 from bot.text.messages import say
+from index.followup import resolve
+from index.lexical import bridge_terms
+from index.query_batch import Ticket
 from index.retrieve import Retrieval, Retriever
 from index.store import Index, open_index
 
@@ -108,6 +111,29 @@ class Pipeline:
         history = _earlier(history)
         q = clean_question(question, self.settings.max_question_chars, history)
         return self.retriever.search(q.text, history, q.language)
+
+    def query_texts(self, question: str, history: Sequence[str] = ()) -> list[str]:
+        """The texts `ask` gives the embedding model for this question: what index/retrieve.py searches
+        with (the question, and a follow-up with the subject it leans on) and, offline, what the answer is
+        judged and quoted with (bot/answers/offline.py). With a model, a follow-up is first rewritten into
+        a text not known yet: none. tests/test_query_batch.py pins that these are the texts embedded."""
+        history = _earlier(history)
+        q = clean_question(question, self.settings.max_question_chars, history)
+        if not q.has_words or (self.generator is not None and history):
+            return []
+        resolved = resolve(q.text, history, self.retriever.vocabulary)
+        texts = [bridge_terms(q.text)]
+        if resolved.followup:
+            texts.append(bridge_terms(f"{resolved.context} {q.text}"))
+        if self.generator is None:
+            texts.append(resolved.text)
+        return list(dict.fromkeys(texts))
+
+    def expect(self, question: str, history: Sequence[str] = ()) -> Ticket:
+        """Announce a question queued for `ask` (the batching hook): its texts may be embedded in the same
+        call as those of the questions before it (index/query_batch.py). Withdraw the ticket when it runs."""
+        history = list(history)
+        return self.index.embeddings.expect(lambda: self.query_texts(question, history))
 
     def ask(
         self,

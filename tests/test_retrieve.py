@@ -109,7 +109,7 @@ def test_followup_stays_on_the_person_named_before(
 def test_a_question_is_embedded_once_per_answer(pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
     import index.embeddings as embeddings
 
-    embeddings._query_vector.cache_clear()
+    embeddings.QUERIES.clear()
     seen: list[str] = []
     model = embeddings._model()
     monkeypatch.setattr(

@@ -5,6 +5,8 @@ and what is remembered, where a failing state store or a hung dependency never c
   that several questions are in flight and one slow question holds no other chat. What it shares is
   safe from several threads: the embedding model is behind a lock, the Chroma clients, the lexical
   indexes and the prompts are read-only once built, and the caches are `lru_cache`s or plain dicts.
+  A question queued in the pool is announced (`Pipeline.expect`): its question vector can be computed
+  in the same embedding call as those of the questions before it (index/query_batch.py).
 - ANSWER_DEADLINE bounds the whole answer (search and model): past it the asker is told the service is
   not responding, and the model's calls (bot/answers/llm.py `within`) end a little before it, so that
   the offline answer can still go out in time. A Chroma server that does not answer fails the same way
@@ -41,6 +43,7 @@ from bot.telegram.keyboards import answer_keyboard
 from bot.telegram.render import render_telegram
 from bot.text.language import Lang, detect_language
 from bot.text.messages import say
+from index.query_batch import Ticket
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,8 +64,10 @@ async def stored(context: ContextTypes.DEFAULT_TYPE, method: str, default: T, *a
         return default
 
 
-def _ask_within(ask: Callable[..., Answer], text: str, history: Sequence[str], deadline: float, budget: float,
-                **options: Any) -> Answer:
+def _ask_within(ask: Callable[..., Answer], ticket: Ticket | None, text: str, history: Sequence[str],
+                deadline: float, budget: float, **options: Any) -> Answer:
+    if ticket is not None:
+        ticket.withdraw()  # running now: no longer embedded ahead by another question's call
     with within(deadline - min(MODEL_MARGIN, budget / 5)):
         return ask(text, history, **options)
 
@@ -74,8 +79,13 @@ async def ask_pipeline(context: ContextTypes.DEFAULT_TYPE, text: str, history: S
     settings: Settings = context.bot_data["settings"]
     worker: ThreadPoolExecutor = context.bot_data["worker"]
     budget = budget or settings.answer_deadline
-    ask = context.bot_data["pipeline"].ask
-    future = worker.submit(_ask_within, ask, text, history, time.monotonic() + budget, budget, **options)
+    pipeline = context.bot_data["pipeline"]
+    # Queued behind other questions, its question vector can be computed in their embedding call (a
+    # stand-in pipeline with only `ask` and `index`, as some tests use, is not announced).
+    expect = getattr(pipeline, "expect", None)
+    ticket = expect(text, history) if expect is not None else None
+    deadline = time.monotonic() + budget
+    future = worker.submit(_ask_within, pipeline.ask, ticket, text, history, deadline, budget, **options)
     try:
         return await asyncio.wait_for(asyncio.wrap_future(future), budget)
     except TimeoutError:
