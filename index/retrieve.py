@@ -71,6 +71,8 @@ class Retrieval:
     followup: bool = False
     unmentioned: list[Term] = field(default_factory=list)  # key terms the text never uses, needed or not
     acts: tuple[str, ...] = ()  # the Parliament's acts the question asks about ("condemns", "calls_for")
+    # each key term (folded) → the units that speak of it, in either language: "unions" → recital-E, § 6 …
+    naming: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -202,4 +204,5 @@ class Retriever:
             followup=resolved.followup,
             unmentioned=unmentioned,
             acts=acts,
+            naming={t.folded: frozenset(self.vocabulary.units_naming(t)) for t in resolved.terms},
         )
