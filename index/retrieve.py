@@ -162,15 +162,24 @@ class Retriever:
         if not _ASKS_SOURCES.search(question):
             fused = fused * self._source_prior
         acts = asked_acts(question)
-        if acts:
-            carries = np.array([bool(self.unit_acts.get(u.id, frozenset()) & set(acts)) for u in self.units])
-            fused = fused * np.where(carries, ACT_BOOST, ACT_OTHER)
-        if _ASKS_PUBLICATION.search(question):
-            fused = fused * np.where([u.kind == "footnote" for u in self.units], PUBLISHED_BOOST, 1.0)
-        references = find_references(question)
         placed = ordinal_unit(
             question, self.units, acts, lambda unit_id: self.unit_acts.get(unit_id, frozenset()), is_act_word
         )
+        # the words that say where to look ("la première chose") or what the Parliament does ("happy",
+        # "reproche"), not what the question is about
+        pointers = [
+            t
+            for t in resolved.terms
+            if (acts and is_act_word(t.folded)) or (placed and t.folded in placed.words)
+        ]
+        if acts:
+            carries = np.array([bool(self.unit_acts.get(u.id, frozenset()) & set(acts)) for u in self.units])
+            fused = fused * np.where(carries, ACT_BOOST, ACT_OTHER)
+            if len(pointers) == len(resolved.terms):  # about the act alone: the units that carry it lead
+                fused = fused + np.where(carries, fused.max(), 0.0)
+        if _ASKS_PUBLICATION.search(question):
+            fused = fused * np.where([u.kind == "footnote" for u in self.units], PUBLISHED_BOOST, 1.0)
+        references = find_references(question)
         if placed and placed.named and not references:  # "the second recital": named outright
             references = [placed.unit_id]
         elif placed and not placed.named:  # "the first thing MEPs demand": the first unit that demands
@@ -191,8 +200,8 @@ class Retriever:
             for i in order
         ]
         unmentioned = self.vocabulary.uncovered(resolved.terms, resolved.text)
-        if placed:  # "la première chose", "last": where to look, not what the question is about
-            unmentioned = [t for t in unmentioned if t.folded not in placed.words]
+        if set(unmentioned) <= set(pointers):  # "Is the Parliament happy about anything?": nothing lacking
+            unmentioned = []
         own = self.vocabulary.key_terms(resolved.question)
         return Retrieval(
             question,
