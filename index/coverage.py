@@ -75,7 +75,9 @@ def lemmas(word: str) -> set[str]:
 def framing_words() -> frozenset[str]:
     """Folded words that frame a question about the resolution, in both languages (data/framing-words.txt)."""
     text = resources.files("index").joinpath("data/framing-words.txt").read_text(encoding="utf-8")
-    return frozenset(fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split())
+    return frozenset(
+        fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
 
 
 def _words(text: str) -> list[str]:

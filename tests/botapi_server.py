@@ -37,51 +37,17 @@ from tests.telegram_entities import (  # noqa: F401  (parse_* and ParseError are
 )
 
 T = TypeVar("T")
-_BUTTON_ACTIONS = (
-    "callback_data",
-    "url",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "pay",
-    "copy_text",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "callback_game",
-)
-_CHAT_ACTIONS = {
-    "typing",
-    "upload_photo",
-    "record_video",
-    "upload_video",
-    "record_voice",
-    "upload_voice",
-    "upload_document",
-    "choose_sticker",
-    "find_location",
-    "record_video_note",
-    "upload_video_note",
-}
-_SCOPES = {
-    "default",
-    "all_private_chats",
-    "all_group_chats",
-    "all_chat_administrators",
-    "chat",
-    "chat_administrators",
-    "chat_member",
-}
-_ERRORS = {
-    400: "Bad Request",
-    403: "Forbidden: bot was blocked by the user",
-    409: "Conflict",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-}
-_NOT_MODIFIED = (
-    "message is not modified: specified new message content and reply markup are exactly the "
-    "same as a current content and reply markup of the message"
-)
+_BUTTON_ACTIONS = ("callback_data", "url", "web_app", "login_url", "switch_inline_query", "pay", "copy_text",
+                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "callback_game")
+_CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+                 "upload_document", "choose_sticker", "find_location", "record_video_note",
+                 "upload_video_note"}
+_SCOPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+           "chat_administrators", "chat_member"}
+_ERRORS = {400: "Bad Request", 403: "Forbidden: bot was blocked by the user", 409: "Conflict",
+           500: "Internal Server Error", 502: "Bad Gateway"}
+_NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly the "
+                 "same as a current content and reply markup of the message")
 _AUTO_ENTITY = re.compile(r"(?<!\S)(/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?|@[A-Za-z0-9_]{4,32})\b")
 
 
@@ -121,13 +87,10 @@ def _trim(text: str, entities: list[JSON]) -> tuple[str, list[JSON]]:
     """Telegram strips leading/trailing whitespace and clips the entities to what remains."""
     left = text.lstrip(_SPACE)
     lead, body = _u16(text) - _u16(left), left.rstrip(_SPACE)
-    clipped = [
-        (e, max(e["offset"] - lead, 0), min(e["offset"] + e["length"] - lead, _u16(body))) for e in entities
-    ]
-    return body, sorted(
-        ({**e, "offset": s, "length": t - s} for e, s, t in clipped if t > s),
-        key=lambda e: (e["offset"], -e["length"]),
-    )
+    clipped = [(e, max(e["offset"] - lead, 0), min(e["offset"] + e["length"] - lead, _u16(body)))
+               for e in entities]
+    return body, sorted(({**e, "offset": s, "length": t - s} for e, s, t in clipped if t > s),
+                        key=lambda e: (e["offset"], -e["length"]))
 
 
 def _check_button(b: Any) -> None:
@@ -135,20 +98,17 @@ def _check_button(b: Any) -> None:
     if not isinstance(b, dict):
         raise _bad(prefix + "InlineKeyboardButton must be an Object")
     if not isinstance(b.get("text"), str):
-        raise _bad(
-            prefix + ('Field "text" must be of type String' if "text" in b else 'Can\'t find field "text"')
-        )
+        raise _bad(prefix + ('Field "text" must be of type String' if "text" in b else
+                             'Can\'t find field "text"'))
     # an empty switch_inline_query is meaningful, an empty callback_data or url is no action
-    actions = [
-        k for k in _BUTTON_ACTIONS if b.get(k) not in (None, False, "") or (k.startswith("switch") and k in b)
-    ]
+    actions = [k for k in _BUTTON_ACTIONS
+               if b.get(k) not in (None, False, "") or (k.startswith("switch") and k in b)]
     if not actions:
         raise _bad(prefix + "Text buttons are unallowed in the inline keyboard")
     if not b["text"]:
         raise _bad("BUTTON_TEXT_INVALID")
-    if "callback_data" in actions and (
-        not isinstance(b["callback_data"], str) or len(b["callback_data"].encode()) > 64
-    ):
+    if "callback_data" in actions and (not isinstance(b["callback_data"], str)
+                                       or len(b["callback_data"].encode()) > 64):
         raise _bad("BUTTON_DATA_INVALID")
     if "url" in actions:
         check_url(str(b["url"]), "inline keyboard button URL")
@@ -169,12 +129,8 @@ def _parse_markup(p: JSON) -> JSON | None:
 
 
 def _auto_entities(text: str) -> list[JSON]:
-    return [
-        _entity(
-            "bot_command" if m[1][0] == "/" else "mention", _u16(text[: m.start()]), _u16(text[: m.end()])
-        )
-        for m in _AUTO_ENTITY.finditer(text)
-    ]
+    return [_entity("bot_command" if m[1][0] == "/" else "mention", _u16(text[:m.start()]),
+                    _u16(text[:m.end()])) for m in _AUTO_ENTITY.finditer(text)]
 
 
 def _some(**fields: Any) -> JSON:
@@ -227,22 +183,11 @@ class _Chat:
 
 
 class BotApiServer:
-    def __init__(
-        self,
-        token: str = "123456789:TEST-resobot-token",
-        *,
-        username: str = "resobot_test_bot",
-        first_name: str = "resobot",
-        privacy_mode: bool = False,
-        host: str = "127.0.0.1",
-    ) -> None:
+    def __init__(self, token: str = "123456789:TEST-resobot-token", *, username: str = "resobot_test_bot",
+                 first_name: str = "resobot", privacy_mode: bool = False, host: str = "127.0.0.1") -> None:
         self.token, self.host, self.port, self.privacy_mode = token, host, 0, privacy_mode
-        self.bot_user: JSON = {
-            "id": int(token.split(":")[0]),
-            "is_bot": True,
-            "first_name": first_name,
-            "username": username,
-        }
+        self.bot_user: JSON = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": first_name,
+                               "username": username}
         self.webhook: JSON = {}
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
@@ -260,27 +205,14 @@ class BotApiServer:
         self._thread: threading.Thread | None = None
         self._pollers: set[asyncio.Event] = set()
         self._poll_generation, self._closing = 0, False
-        self._methods: dict[str, tuple[str, Callable[[JSON], Any]]] = {
-            n.lower(): (n, fn)
-            for n, fn in [
-                ("getMe", self._get_me),
-                ("getUpdates", self._get_updates),
-                ("setWebhook", self._set_webhook),
-                ("deleteWebhook", self._delete_webhook),
-                ("getWebhookInfo", self._get_webhook_info),
-                ("sendMessage", self._send_message),
-                ("editMessageText", self._edit_message_text),
-                ("editMessageReplyMarkup", self._edit_reply_markup),
-                ("deleteMessage", self._delete_message),
-                ("answerCallbackQuery", self._answer_callback_query),
-                ("sendChatAction", self._send_chat_action),
-                ("setMyCommands", self._set_my_commands),
-                ("getMyCommands", self._get_my_commands),
-                ("deleteMyCommands", self._delete_my_commands),
-                ("logOut", bool),
-                ("close", bool),
-            ]
-        }
+        self._methods: dict[str, tuple[str, Callable[[JSON], Any]]] = {n.lower(): (n, fn) for n, fn in [
+            ("getMe", self._get_me), ("getUpdates", self._get_updates), ("setWebhook", self._set_webhook),
+            ("deleteWebhook", self._delete_webhook), ("getWebhookInfo", self._get_webhook_info),
+            ("sendMessage", self._send_message), ("editMessageText", self._edit_message_text),
+            ("editMessageReplyMarkup", self._edit_reply_markup), ("deleteMessage", self._delete_message),
+            ("answerCallbackQuery", self._answer_callback_query), ("sendChatAction", self._send_chat_action),
+            ("setMyCommands", self._set_my_commands), ("getMyCommands", self._get_my_commands),
+            ("deleteMyCommands", self._delete_my_commands), ("logOut", bool), ("close", bool)]}
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -336,12 +268,8 @@ class BotApiServer:
                 if request.content_type == "application/json" and request.can_read_body:
                     params.update(await request.json(loads=lambda s: json.loads(s or "{}")))
                 elif request.can_read_body:
-                    params.update(
-                        {
-                            k: v.file.read() if isinstance(v, web.FileField) else v
-                            for k, v in (await request.post()).items()
-                        }
-                    )
+                    params.update({k: v.file.read() if isinstance(v, web.FileField) else v
+                                   for k, v in (await request.post()).items()})
             except (ValueError, TypeError):
                 raise _bad("can't parse JSON encoded request") from None
             call = ApiCall(name, params, time.time())
@@ -373,21 +301,14 @@ class BotApiServer:
 
     # ------------------------------------------------------------------ Bot API methods
     def _get_me(self, p: JSON) -> JSON:
-        return self.bot_user | {
-            "can_join_groups": True,
-            "can_read_all_group_messages": not self.privacy_mode,
-            "supports_inline_queries": False,
-            "can_connect_to_business": False,
-            "has_main_web_app": False,
-        }
+        return self.bot_user | {"can_join_groups": True, "can_read_all_group_messages": not self.privacy_mode,
+                                "supports_inline_queries": False, "can_connect_to_business": False,
+                                "has_main_web_app": False}
 
     async def _get_updates(self, p: JSON) -> list[JSON]:
         if self.webhook.get("url"):
-            raise ApiError(
-                409,
-                "Conflict: can't use getUpdates method while webhook is active; use "
-                "deleteWebhook to delete the webhook first",
-            )
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use "
+                                "deleteWebhook to delete the webhook first")
         offset, limit = _int_param(p, "offset") or 0, min(max(_int_param(p, "limit") or 100, 1), 100)
         allowed = _json_param(p, "allowed_updates", "allowed updates")
         deadline = time.monotonic() + max(float(p.get("timeout") or 0), 0.0)
@@ -397,18 +318,12 @@ class BotApiServer:
         while True:
             with self._lock:
                 self._allowed = self._allowed if allowed is None else set(allowed) or None
-                self._updates = (
-                    self._updates[offset:]
-                    if offset < 0
-                    else [u for u in self._updates if u["update_id"] >= offset and self._is_allowed(u)]
-                )
+                self._updates = self._updates[offset:] if offset < 0 else [
+                    u for u in self._updates if u["update_id"] >= offset and self._is_allowed(u)]
                 batch = copy.deepcopy(self._updates[:limit])
             if generation != self._poll_generation:
-                raise ApiError(
-                    409,
-                    "Conflict: terminated by other getUpdates request; make sure that only "
-                    "one bot instance is running",
-                )
+                raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only "
+                                    "one bot instance is running")
             if batch or self._closing or time.monotonic() >= deadline:
                 return batch
             event = asyncio.Event()
@@ -422,11 +337,8 @@ class BotApiServer:
 
     def _is_allowed(self, update: JSON) -> bool:
         kind = next(k for k in update if k != "update_id")
-        return (
-            kind in self._allowed
-            if self._allowed
-            else kind not in ("chat_member", "message_reaction", "message_reaction_count")
-        )
+        return kind in self._allowed if self._allowed else kind not in (
+            "chat_member", "message_reaction", "message_reaction_count")
 
     def _set_webhook(self, p: JSON) -> bool:
         url = str(p.get("url") or "")
@@ -442,29 +354,17 @@ class BotApiServer:
         return self._set_webhook({"drop_pending_updates": p.get("drop_pending_updates")})
 
     def _get_webhook_info(self, p: JSON) -> JSON:
-        return {
-            "url": self.webhook.get("url", ""),
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }
+        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
+                "pending_update_count": len(self._updates)}
 
     def _chat(self, p: JSON) -> _Chat:
         chat_id = str(p.get("chat_id") or "")
         if not chat_id:
             raise _bad("chat_id is empty")
         with self._lock:
-            chat = (
-                self._chats.get(int(chat_id))
-                if re.fullmatch(r"-?\d+", chat_id)
-                else next(
-                    (
-                        c
-                        for c in self._chats.values()
-                        if chat_id == f"@{c.info.get('username')}" and c.info["type"] != "private"
-                    ),
-                    None,
-                )
-            )
+            chat = self._chats.get(int(chat_id)) if re.fullmatch(r"-?\d+", chat_id) else next(
+                (c for c in self._chats.values() if chat_id == f"@{c.info.get('username')}"
+                 and c.info["type"] != "private"), None)
         if chat is None:
             raise _bad("chat not found")
         if chat.info["id"] in self._blocked:
@@ -478,11 +378,8 @@ class BotApiServer:
         if mode and mode.lower() not in _PARSERS:
             raise _bad("unsupported parse_mode")
         try:
-            text, entities = (
-                _PARSERS[mode.lower()](str(raw))
-                if mode
-                else (str(raw), list(_json_param(p, "entities", "entities") or []))
-            )
+            text, entities = _PARSERS[mode.lower()](str(raw)) if mode else (
+                str(raw), list(_json_param(p, "entities", "entities") or []))
         except ParseError as e:
             raise _bad(f"can't parse entities: {e}") from None
         text, entities = _trim(text, entities)
@@ -493,28 +390,16 @@ class BotApiServer:
         return text, entities
 
     def _message_dict(self, chat: _Chat, m: BotMessage) -> JSON:
-        return copy.deepcopy(
-            _some(
-                message_id=m.message_id,
-                date=m.date,
-                chat=chat.info,
-                text=m.text,
-                entities=m.entities,
-                reply_markup=m.reply_markup,
-                edit_date=m.edit_date,
-                reply_to_message=self._find(chat, m.reply_to_message_id),
-            )
-            | {"from": self.bot_user}
-        )
+        return copy.deepcopy(_some(
+            message_id=m.message_id, date=m.date, chat=chat.info, text=m.text, entities=m.entities,
+            reply_markup=m.reply_markup, edit_date=m.edit_date,
+            reply_to_message=self._find(chat, m.reply_to_message_id)) | {"from": self.bot_user})
 
     def _find(self, chat: _Chat, message_id: int | None) -> JSON | None:
         """The message as quoted in a reply (without its own reply_to_message); None if not shown."""
         bot_message = chat.bot_messages.get(message_id or 0)
-        found = (
-            (None if bot_message.deleted else self._message_dict(chat, bot_message))
-            if bot_message
-            else chat.user_messages.get(message_id or 0)
-        )
+        found = (None if bot_message.deleted else self._message_dict(chat, bot_message)) if bot_message else \
+            chat.user_messages.get(message_id or 0)
         return {k: v for k, v in found.items() if k != "reply_to_message"} if found else None
 
     def _send_message(self, p: JSON) -> JSON:
@@ -529,17 +414,8 @@ class BotApiServer:
                 if not (reply.get("allow_sending_without_reply") or p.get("allow_sending_without_reply")):
                     raise _bad("message to be replied not found")
                 reply_id = None
-            message = BotMessage(
-                chat.info["id"],
-                next(chat.ids),
-                text,
-                str(p["text"]),
-                p.get("parse_mode"),
-                entities,
-                markup,
-                int(time.time()),
-                reply_id,
-            )
+            message = BotMessage(chat.info["id"], next(chat.ids), text, str(p["text"]), p.get("parse_mode"),
+                                 entities, markup, int(time.time()), reply_id)
             chat.bot_messages[message.message_id] = message
             self._notify()
             return self._message_dict(chat, message)
@@ -556,25 +432,13 @@ class BotApiServer:
                 raise _bad("message can't be edited")
             if m is None or m.deleted:
                 raise _bad("message to edit not found")
-            new = (
-                (m.text, m.raw_text, m.parse_mode, m.entities)
-                if text is None
-                else (text, str(p["text"]), p.get("parse_mode"), entities)
-            )
+            new = (m.text, m.raw_text, m.parse_mode, m.entities) if text is None else (
+                text, str(p["text"]), p.get("parse_mode"), entities)
             if json.dumps([new[0], new[3], markup], sort_keys=True) == json.dumps(
-                [m.text, m.entities, m.reply_markup], sort_keys=True
-            ):
+                    [m.text, m.entities, m.reply_markup], sort_keys=True):
                 raise _bad(_NOT_MODIFIED)
-            m.history.append(
-                {
-                    "text": m.text,
-                    "raw_text": m.raw_text,
-                    "parse_mode": m.parse_mode,
-                    "entities": m.entities,
-                    "reply_markup": m.reply_markup,
-                    "edit_date": m.edit_date,
-                }
-            )
+            m.history.append({"text": m.text, "raw_text": m.raw_text, "parse_mode": m.parse_mode, "entities":
+                              m.entities, "reply_markup": m.reply_markup, "edit_date": m.edit_date})
             (m.text, m.raw_text, m.parse_mode, m.entities), m.reply_markup = new, markup
             m.edit_date = int(time.time())
             self._notify()
@@ -634,17 +498,13 @@ class BotApiServer:
     def _set_my_commands(self, p: JSON) -> bool:
         commands = _json_param(p, "commands", "commands") or []
         if not isinstance(commands, list) or len(commands) > 100:
-            raise _bad(
-                "BOT_COMMANDS_TOO_MUCH" if isinstance(commands, list) else "can't parse commands JSON object"
-            )
+            raise _bad("BOT_COMMANDS_TOO_MUCH" if isinstance(commands, list) else
+                       "can't parse commands JSON object")
         for c in commands:
-            missing = [
-                k
-                for k in ("command", "description")
-                if not isinstance(c, dict) or not isinstance(c.get(k), str)
-            ]
+            missing = [k for k in ("command", "description")
+                       if not isinstance(c, dict) or not isinstance(c.get(k), str)]
             if missing:
-                raise _bad(f"can't parse BotCommand: Can't find field \"{missing[0]}\"")
+                raise _bad(f'can\'t parse BotCommand: Can\'t find field "{missing[0]}"')
             if not re.fullmatch(r"[a-z0-9_]{1,32}", c["command"]):
                 raise _bad("BOT_COMMAND_INVALID")
             if not 1 <= len(c["description"].strip()) <= 256:
@@ -665,33 +525,16 @@ class BotApiServer:
         return True
 
     # ------------------------------------------------------------------ test side: the users act
-    def send_text(
-        self,
-        chat_id: int,
-        text: str,
-        *,
-        user_id: int | None = None,
-        first_name: str = "Alice",
-        username: str | None = None,
-        language_code: str | None = "en",
-        chat_type: str = "private",
-        title: str | None = None,
-        reply_to_message_id: int | None = None,
-        entities: list[JSON] | None = None,
-    ) -> JSON:
+    def send_text(self, chat_id: int, text: str, *, user_id: int | None = None, first_name: str = "Alice",
+                  username: str | None = None, language_code: str | None = "en", chat_type: str = "private",
+                  title: str | None = None, reply_to_message_id: int | None = None,
+                  entities: list[JSON] | None = None) -> JSON:
         """A user sends text (/commands and @mentions get their entities); returns the Message delivered."""
         entities = _auto_entities(text) if entities is None else entities
-        return self._user_message(
-            chat_id,
-            {"text": text} | ({"entities": entities} if entities else {}),
-            user_id=user_id,
-            first_name=first_name,
-            username=username,
-            title=title,
-            language_code=language_code,
-            chat_type=chat_type,
-            reply_to_message_id=reply_to_message_id,
-        )
+        return self._user_message(chat_id, {"text": text} | ({"entities": entities} if entities else {}),
+                                  user_id=user_id, first_name=first_name, username=username, title=title,
+                                  language_code=language_code, chat_type=chat_type,
+                                  reply_to_message_id=reply_to_message_id)
 
     def send_photo(self, chat_id: int, *, caption: str | None = None, **sender: Any) -> JSON:
         """Media senders take send_text's keyword arguments (user_id, chat_type...) as ``sender``."""
@@ -699,29 +542,16 @@ class BotApiServer:
         return self._user_message(chat_id, {"photo": [photo]} | _some(caption=caption), **sender)
 
     def send_sticker(self, chat_id: int, emoji: str = "👍", **sender: Any) -> JSON:
-        sticker = self._file() | {
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": emoji,
-        }
+        sticker = self._file() | {"type": "regular", "width": 512, "height": 512, "is_animated": False,
+                                  "is_video": False, "emoji": emoji}
         return self._user_message(chat_id, {"sticker": sticker}, **sender)
 
     def send_voice(self, chat_id: int, duration: int = 2, **sender: Any) -> JSON:
         voice = self._file() | {"duration": duration, "mime_type": "audio/ogg"}
         return self._user_message(chat_id, {"voice": voice}, **sender)
 
-    def send_document(
-        self,
-        chat_id: int,
-        file_name: str = "file.pdf",
-        *,
-        mime_type: str = "application/pdf",
-        caption: str | None = None,
-        **sender: Any,
-    ) -> JSON:
+    def send_document(self, chat_id: int, file_name: str = "file.pdf", *, mime_type: str = "application/pdf",
+                      caption: str | None = None, **sender: Any) -> JSON:
         document = self._file() | {"file_name": file_name, "mime_type": mime_type}
         return self._user_message(chat_id, {"document": document} | _some(caption=caption), **sender)
 
@@ -739,94 +569,44 @@ class BotApiServer:
             self._push("edited_message", message)
             return copy.deepcopy(message)
 
-    def press_button(
-        self,
-        chat_id: int,
-        message_id: int,
-        callback_data: str | None = None,
-        *,
-        text: str | None = None,
-        user_id: int | None = None,
-        first_name: str = "Alice",
-        language_code: str | None = "en",
-    ) -> str:
+    def press_button(self, chat_id: int, message_id: int, callback_data: str | None = None, *,
+                     text: str | None = None, user_id: int | None = None, first_name: str = "Alice",
+                     language_code: str | None = "en") -> str:
         """The user taps a callback button (by data and/or text) of a bot message: returns the query id."""
         with self._lock:
             chat = self._chats[chat_id]
             message = chat.bot_messages.get(message_id)
             if message is None or message.deleted:
                 raise LookupError(f"chat {chat_id} shows no bot message {message_id}")
-            button = next(
-                (
-                    b
-                    for b in message.buttons
-                    if "callback_data" in b
-                    and text in (None, b["text"])
-                    and callback_data in (None, b["callback_data"])
-                ),
-                None,
-            )
+            button = next((b for b in message.buttons if "callback_data" in b and text in (None, b["text"])
+                           and callback_data in (None, b["callback_data"])), None)
             if button is None:
                 raise LookupError(f"message {message_id} has no such callback button, only {message.buttons}")
             query_id = str(5_000_000_000_000 + next(self._counter))
             self._queries[query_id] = {"answered": False, "chat_id": chat_id, "message_id": message_id}
-            self._push(
-                "callback_query",
-                {
-                    "id": query_id,
-                    "data": button["callback_data"],
-                    "from": self._user(chat, user_id, first_name, None, language_code),
-                    "message": self._message_dict(chat, message),
-                    "chat_instance": str(abs(chat_id) * 7919),
-                },
-            )
+            self._push("callback_query", {"id": query_id, "data": button["callback_data"],
+                                          "from": self._user(chat, user_id, first_name, None, language_code),
+                                          "message": self._message_dict(chat, message),
+                                          "chat_instance": str(abs(chat_id) * 7919)})
             return query_id
 
-    def _user(
-        self,
-        chat: _Chat,
-        user_id: int | None,
-        first_name: str,
-        username: str | None,
-        language_code: str | None,
-    ) -> JSON:
+    def _user(self, chat: _Chat, user_id: int | None, first_name: str, username: str | None,
+              language_code: str | None) -> JSON:
         user_id = user_id or (chat.info["id"] if chat.info["type"] == "private" else 1001)
         return {"id": user_id, "is_bot": False, "first_name": first_name} | _some(
-            username=username, language_code=language_code
-        )
+            username=username, language_code=language_code)
 
-    def _user_message(
-        self,
-        chat_id: int,
-        content: JSON,
-        *,
-        user_id: int | None = None,
-        first_name: str = "Alice",
-        username: str | None = None,
-        language_code: str | None = "en",
-        chat_type: str = "private",
-        title: str | None = None,
-        reply_to_message_id: int | None = None,
-    ) -> JSON:
+    def _user_message(self, chat_id: int, content: JSON, *, user_id: int | None = None,
+                      first_name: str = "Alice", username: str | None = None,
+                      language_code: str | None = "en", chat_type: str = "private", title: str | None = None,
+                      reply_to_message_id: int | None = None) -> JSON:
         with self._lock:
             private = chat_type == "private"
-            chat = self._chats.setdefault(
-                chat_id,
-                _Chat(
-                    {"id": chat_id, "type": chat_type}
-                    | _some(
-                        title=None if private else title or f"Test {chat_type}",
-                        first_name=private and first_name,
-                        username=private and username,
-                    )
-                ),
-            )
-            message = {
-                "message_id": next(chat.ids),
-                "date": int(time.time()),
-                "chat": chat.info,
-                "from": self._user(chat, user_id, first_name, username, language_code),
-            } | content
+            chat = self._chats.setdefault(chat_id, _Chat({"id": chat_id, "type": chat_type} | _some(
+                title=None if private else title or f"Test {chat_type}", first_name=private and first_name,
+                username=private and username)))
+            message = {"message_id": next(chat.ids), "date": int(time.time()), "chat": chat.info,
+                       "from": self._user(chat, user_id, first_name, username, language_code)} | content
             if reply_to_message_id is not None:
                 message["reply_to_message"] = self._find(chat, reply_to_message_id)
                 if message["reply_to_message"] is None:
@@ -839,7 +619,7 @@ class BotApiServer:
     def _addressed(self, chat: _Chat, message: JSON) -> bool:
         """Privacy mode: in groups only commands for us, @mentions of us and replies to us are delivered."""
         for e in message.get("entities", []):
-            word = message["text"].encode("utf-16-le")[2 * e["offset"] : 2 * (e["offset"] + e["length"])]
+            word = message["text"].encode("utf-16-le")[2 * e["offset"]:2 * (e["offset"] + e["length"])]
             word = word.decode("utf-16-le").lower()
             ours = word.endswith(f"@{self.bot_user['username']}")
             if ours or (e["type"] == "bot_command" and "@" not in word):
@@ -859,9 +639,8 @@ class BotApiServer:
         """The bot's messages in a chat, oldest first, as shown now (edits applied, deleted ones gone)."""
         with self._lock:
             chat = self._chats.get(chat_id)
-            return copy.deepcopy(
-                [m for m in (chat.bot_messages.values() if chat else []) if include_deleted or not m.deleted]
-            )
+            return copy.deepcopy([m for m in (chat.bot_messages.values() if chat else [])
+                                  if include_deleted or not m.deleted])
 
     def chat_actions(self, chat_id: int) -> list[str]:
         with self._lock:
@@ -887,24 +666,15 @@ class BotApiServer:
             return copy.deepcopy(self._updates)
 
     # ------------------------------------------------------------------ test side: Telegram misbehaves
-    def fail_next(
-        self,
-        method: str,
-        status: int = 429,
-        *,
-        retry_after: int | None = None,
-        description: str | None = None,
-        times: int = 1,
-    ) -> None:
+    def fail_next(self, method: str, status: int = 429, *, retry_after: int | None = None,
+                  description: str | None = None, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` fail with ``status``; 429 carries parameters.retry_after."""
         retry_after = retry_after or (1 if status == 429 else None)
-        description = description or (
-            f"Too Many Requests: retry after {retry_after}" if status == 429 else _ERRORS.get(status, "Error")
-        )
+        description = description or (f"Too Many Requests: retry after {retry_after}" if status == 429
+                                      else _ERRORS.get(status, "Error"))
         with self._lock:
             self._failures[method.lower()] += [
-                ApiError(status, description, {"retry_after": retry_after} if retry_after else None)
-            ] * times
+                ApiError(status, description, {"retry_after": retry_after} if retry_after else None)] * times
 
     def push_raw_update(self, kind: str, payload: JSON) -> int:
         """An update exactly as given, e.g. a message without the `date` every real one has (a changed or
@@ -913,15 +683,8 @@ class BotApiServer:
             self._push(kind, payload)
             return self._updates[-1]["update_id"]
 
-    def forge_callback_query(
-        self,
-        chat_id: int,
-        message_id: int,
-        data: str,
-        *,
-        user_id: int | None = None,
-        language_code: str | None = "en",
-    ) -> str:
+    def forge_callback_query(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None,
+                             language_code: str | None = "en") -> str:
         """A modified client sends callback data that no button of the message carries (Telegram passes
         it on as is: bots must check it). Returns the query id."""
         with self._lock:
@@ -929,16 +692,10 @@ class BotApiServer:
             message = chat.bot_messages[message_id]
             query_id = str(5_000_000_000_000 + next(self._counter))
             self._queries[query_id] = {"answered": False, "chat_id": chat_id, "message_id": message_id}
-            self._push(
-                "callback_query",
-                {
-                    "id": query_id,
-                    "data": data,
-                    "from": self._user(chat, user_id, "Mallory", None, language_code),
-                    "message": self._message_dict(chat, message),
-                    "chat_instance": str(abs(chat_id) * 7919),
-                },
-            )
+            self._push("callback_query", {"id": query_id, "data": data,
+                                          "from": self._user(chat, user_id, "Mallory", None, language_code),
+                                          "message": self._message_dict(chat, message),
+                                          "chat_instance": str(abs(chat_id) * 7919)})
             return query_id
 
     def block_chat(self, chat_id: int) -> None:
@@ -947,9 +704,8 @@ class BotApiServer:
             self._blocked.add(chat_id)
 
     # ------------------------------------------------------------------ waiting
-    async def wait_until(
-        self, predicate: Callable[[], T], timeout: float = 5.0, what: str = "condition"
-    ) -> T:
+    async def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0, what: str = "condition"
+                         ) -> T:
         """Poll ``predicate`` (run under the server lock) until it returns something truthy; return it."""
         deadline = time.monotonic() + timeout
         while not (result := self._locked(predicate)):
@@ -975,12 +731,10 @@ class BotApiServer:
         def check() -> list[BotMessage]:
             shown = [m for m in self.messages(chat_id) if m.message_id > after]
             return shown if len(shown) >= count else []
-
         return check, f"{count} bot message(s) in chat {chat_id}"
 
-    async def wait_for_messages(
-        self, chat_id: int, count: int = 1, *, after_message_id: int = 0, timeout: float = 5.0
-    ) -> list[BotMessage]:
+    async def wait_for_messages(self, chat_id: int, count: int = 1, *, after_message_id: int = 0,
+                                timeout: float = 5.0) -> list[BotMessage]:
         """Wait until the chat shows >= count bot messages newer than after_message_id; return them all."""
         check, what = self._shown(chat_id, count, after_message_id)
         try:
@@ -988,9 +742,8 @@ class BotApiServer:
         except TimeoutError as e:
             raise TimeoutError(f"{e} (shown: {[m.text for m in self.messages(chat_id)]})") from None
 
-    def wait_for_messages_sync(
-        self, chat_id: int, count: int = 1, *, after_message_id: int = 0, timeout: float = 5.0
-    ) -> list[BotMessage]:
+    def wait_for_messages_sync(self, chat_id: int, count: int = 1, *, after_message_id: int = 0,
+                               timeout: float = 5.0) -> list[BotMessage]:
         check, what = self._shown(chat_id, count, after_message_id)
         try:
             return self.wait_until_sync(check, timeout, what)

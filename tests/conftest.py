@@ -16,13 +16,8 @@ from index.parse import parse_resolution
 
 # Environment variables that would point resobot (or Chroma) somewhere outside the test's tmp dir.
 _LEAKY_ENV = (
-    "RESOBOT_CORPUS",
-    "RESOBOT_CORPUS_EN",
-    "RESOBOT_CORPUS_EN_OFFICIAL",
-    "CHROMA_MODE",
-    "CHROMA_HOST",
-    "CHROMA_PORT",
-    "CHROMA_COLLECTION",
+    "RESOBOT_CORPUS", "RESOBOT_CORPUS_EN", "RESOBOT_CORPUS_EN_OFFICIAL",
+    "CHROMA_MODE", "CHROMA_HOST", "CHROMA_PORT", "CHROMA_COLLECTION",
 )
 
 

@@ -26,26 +26,16 @@ START = 120.0  # seconds for a bot process to open its index and poll (2 busy co
 class BotProcess:
     """`python -m bot telegram` against `server`, over the data dir of `settings`; its output in a file."""
 
-    def __init__(
-        self, workdir: Path, settings: Settings, server: BotApiServer, *, token: str = TOKEN, **env: str
-    ) -> None:
+    def __init__(self, workdir: Path, settings: Settings, server: BotApiServer, *, token: str = TOKEN,
+                 **env: str) -> None:
         self.server = server
         self.log = workdir / f"bot-{len(list(workdir.glob('bot-*.log')))}.log"
         variables = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LLM_"))}
-        variables.update(
-            RESOBOT_DATA_DIR=str(settings.resobot_data_dir),
-            TELEGRAM_BOT_TOKEN=token,
-            TELEGRAM_BASE_URL=server.base_url,
-            ANONYMIZED_TELEMETRY="False",
-            **env,
-        )
+        variables.update(RESOBOT_DATA_DIR=str(settings.resobot_data_dir), TELEGRAM_BOT_TOKEN=token,
+                         TELEGRAM_BASE_URL=server.base_url, ANONYMIZED_TELEMETRY="False", **env)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "telegram"],
-            cwd=workdir,
-            env=variables,
-            stdin=subprocess.DEVNULL,
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "bot", "telegram"], cwd=workdir, env=variables, stdin=subprocess.DEVNULL,
+            stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
         )
         self._polls = len(server.calls("getUpdates"))
 
@@ -85,10 +75,8 @@ class ChromaServer:
         chroma = Path(sys.executable).parent / "chroma"
         self.process = subprocess.Popen(
             [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-            stdin=subprocess.DEVNULL,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"}, stdin=subprocess.DEVNULL,
+            stdout=log.open("wb"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -139,21 +127,9 @@ class StuckModelServer:
         self.requests += 1
         while self.mode == "hang" and not self.closing.is_set():
             await asyncio.sleep(0.1)
-        body = json.dumps(
-            {
-                "id": "x",
-                "object": "chat.completion",
-                "created": 0,
-                "model": "stuck",
-                "choices": [
-                    {
-                        "index": 0,
-                        "finish_reason": "stop",
-                        "message": {"role": "assistant", "content": '{"claims": []}'},
-                    }
-                ],
-            }
-        )
+        body = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "stuck",
+                           "choices": [{"index": 0, "finish_reason": "stop",
+                                        "message": {"role": "assistant", "content": '{"claims": []}'}}]})
         response = web.StreamResponse(headers={"Content-Type": "application/json"})
         await response.prepare(request)
         for byte in body.encode():

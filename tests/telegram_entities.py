@@ -11,38 +11,15 @@ from typing import Any
 JSON = dict[str, Any]
 
 _SPACE = " \t\r\n\f\v"
-_HTML_TAGS = {
-    "a": "text_link",
-    "b": "bold",
-    "strong": "bold",
-    "i": "italic",
-    "em": "italic",
-    "pre": "pre",
-    "u": "underline",
-    "ins": "underline",
-    "s": "strikethrough",
-    "strike": "strikethrough",
-    "del": "strikethrough",
-    "span": "spoiler",
-    "tg-spoiler": "spoiler",
-    "code": "code",
-    "blockquote": "blockquote",
-    "tg-emoji": "custom_emoji",
-}
+_HTML_TAGS = {"a": "text_link", "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "pre": "pre",
+              "u": "underline", "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
+              "del": "strikethrough", "span": "spoiler", "tg-spoiler": "spoiler", "code": "code",
+              "blockquote": "blockquote", "tg-emoji": "custom_emoji"}
 _HTML_TAG = re.compile(r"""<(/?)([^\s>]*)((?:[^>"']|"[^"]*"|'[^']*')*)(>?)""")
 _HTML_ATTR = re.compile(r"""([^\s=]+)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s"']*))?""")
 _HTML_ENTITY = re.compile(r"&(?:#x([0-9a-fA-F]*)|#([0-9]*)|([a-zA-Z]*))")
-_MD2_OPEN = {
-    "||": "spoiler",
-    "__": "underline",
-    "```": "pre",
-    "![": "custom_emoji",
-    "*": "bold",
-    "_": "italic",
-    "~": "strikethrough",
-    "`": "code",
-    "[": "text_link",
-}
+_MD2_OPEN = {"||": "spoiler", "__": "underline", "```": "pre", "![": "custom_emoji", "*": "bold",
+             "_": "italic", "~": "strikethrough", "`": "code", "[": "text_link"}
 _MD2_CLOSE = {kind: "]" if tok in "![" else tok for tok, kind in _MD2_OPEN.items()}
 
 
@@ -68,21 +45,14 @@ def url_problem(url: str) -> str:
     scheme, rest = (m.group(1).lower(), m.group(2)) if m else ("http", url)
     host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":")[0]
     good_host = re.fullmatch(r"(?:[\w-]+\.)+[^\W\d_]{2,}|\d{1,3}(?:\.\d{1,3}){3}", host)
-    return (
-        "Unsupported URL protocol"
-        if scheme not in ("http", "https", "tg", "ton")
-        else ""
-        if not scheme.startswith("http")
-        else "URL host is empty"
-        if not host
-        else ""
-        if good_host
-        else "Wrong HTTP URL"
-    )
+    return ("Unsupported URL protocol" if scheme not in ("http", "https", "tg", "ton") else
+            "" if not scheme.startswith("http") else "URL host is empty" if not host else
+            "" if good_host else "Wrong HTTP URL")
 
 
 def _valid_url(url: str) -> bool:
     return not url_problem(url)
+
 
 
 class _Out:
@@ -129,23 +99,17 @@ def _html_argument(tag: str, attrs: str, off: int) -> str:
         name, value = m[1].lower(), m[2]
         if value is None:
             if name != "expandable":
-                raise ParseError(
-                    f'Expected equal sign in declaration of an attribute of the tag "{tag}" at '
-                    f"byte offset {off}"
-                )
+                raise ParseError(f'Expected equal sign in declaration of an attribute of the tag "{tag}" at '
+                                 f"byte offset {off}")
             argument = "expandable" if tag == "blockquote" else argument
         elif value[:1] not in "'\"" and not re.fullmatch(r"[A-Za-z0-9.-]*", value):
             position = off + _boff(attrs, m.start(2)) + 1
             raise ParseError(f"Unexpected end of name token at byte offset {position}")
         else:
             value = _unescape(value[1:-1]) if value[:1] in "'\"" else value.lower()
-            prefix = {
-                ("a", "href"): "",
-                ("tg-emoji", "emoji-id"): "",
-                ("code", "class"): "language-",
-                ("span", "class"): "tg-",
-            }.get((tag, name))
-            argument = value[len(prefix) :] if prefix is not None and value.startswith(prefix) else argument
+            prefix = {("a", "href"): "", ("tg-emoji", "emoji-id"): "", ("code", "class"): "language-",
+                      ("span", "class"): "tg-"}.get((tag, name))
+            argument = value[len(prefix):] if prefix is not None and value.startswith(prefix) else argument
     return argument
 
 
@@ -153,7 +117,7 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
     """Telegram's HTML parse mode (tdlib's rules): (plain text, entities), or ParseError with the reason."""
     out, stack, entities, i = _Out(), [], [], 0
     while m := re.compile("[<&]").search(text, i):
-        out.add(text[i : m.start()])
+        out.add(text[i:m.start()])
         i, off = m.start(), _boff(text, m.start())
         if text[i] == "&":
             ch, i = _html_entity(text, i) or ("&", i + 1)
@@ -172,9 +136,8 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
         if closing:
             kind, argument, start = stack.pop()
             if name and name != kind:
-                raise ParseError(
-                    f'Unmatched end tag at byte offset {off}, expected "</{kind}>", found "</{name}>"'
-                )
+                raise ParseError(f'Unmatched end tag at byte offset {off}, expected "</{kind}>", '
+                                 f'found "</{name}>"')
             if out.u16 > start:
                 entities += _html_close(kind, argument, start, out.u16, entities)
             continue
@@ -185,9 +148,8 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
     out.add(text[i:])
     if stack:
         raise ParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
-    return out.text(), [
-        {k: v for k, v in e.items() if k != "language" or e["type"] == "pre"} for e in entities
-    ]
+    return out.text(), [{k: v for k, v in e.items() if k != "language" or e["type"] == "pre"}
+                        for e in entities]
 
 
 def _html_close(tag: str, argument: str, start: int, end: int, entities: list[JSON]) -> list[JSON]:
@@ -222,7 +184,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[JSON]]:
             i += 1
         elif c == ">" and (i == 0 or text[i - 1] == "\n"):
             i += 1
-        elif top and text.startswith(_MD2_CLOSE[top], i) and (top != "italic" or text[i + 1 : i + 2] != "_"):
+        elif top and text.startswith(_MD2_CLOSE[top], i) and (top != "italic" or text[i + 1:i + 2] != "_"):
             kind, start, _, since, extra = stack.pop()
             i += len(_MD2_CLOSE[kind])
             if kind in ("text_link", "custom_emoji"):
@@ -235,15 +197,8 @@ def parse_markdown_v2(text: str) -> tuple[str, list[JSON]]:
             if not tok:
                 raise ParseError(f"Character '{c}' is reserved and must be escaped with the preceding '\\'")
             m = re.compile(r"([^\s`]*)\n").match(text, i + 3) if tok == "```" else None
-            stack.append(
-                (
-                    _MD2_OPEN[tok],
-                    out.u16,
-                    _boff(text, i),
-                    len(out.parts),
-                    {"language": m[1]} if m and m[1] else {},
-                )
-            )
+            stack.append((_MD2_OPEN[tok], out.u16, _boff(text, i), len(out.parts),
+                          {"language": m[1]} if m and m[1] else {}))
             i = m.end() if m else i + len(tok)
     if stack:
         kind, _, off, _, _ = stack[-1]
@@ -269,7 +224,7 @@ def parse_markdown(text: str) -> tuple[str, list[JSON]]:
     """Telegram's legacy Markdown: *bold* _italic_ `code` ```pre``` [text](url), without nesting."""
     out, entities, i = _Out(), [], 0
     while m := re.compile(r"\\[_*`\[]|[_*`\[]").search(text, i):
-        out.add(text[i : m.start()])
+        out.add(text[i:m.start()])
         c, i = m[0][-1], m.start()
         if len(m[0]) == 2:
             out.add(c)
@@ -280,10 +235,10 @@ def parse_markdown(text: str) -> tuple[str, list[JSON]]:
         if j < 0:
             raise ParseError(f"Can't find end of the entity starting at byte offset {_boff(text, i)}")
         start, url = out.u16, ""
-        out.add(re.sub(r"\A[^\s`]*\n", "", text[i + 3 : j]) if tok == "```" else text[i + 1 : j])  # language
+        out.add(re.sub(r"\A[^\s`]*\n", "", text[i + 3:j]) if tok == "```" else text[i + 1:j])  # language
         i = j + len(tok)
         if c == "[" and text.startswith("(", i) and (k := text.find(")", i)) > 0:
-            url, i = text[i + 1 : k], k + 1
+            url, i = text[i + 1:k], k + 1
         kind = {"*": "bold", "_": "italic", "[": "text_link"}.get(c, "pre" if tok == "```" else "code")
         if out.u16 > start and (c != "[" or _valid_url(url)):
             entities.append(_entity(kind, start, out.u16, **({"url": url} if c == "[" else {})))
@@ -292,7 +247,4 @@ def parse_markdown(text: str) -> tuple[str, list[JSON]]:
 
 
 _PARSERS: dict[str, Callable[[str], tuple[str, list[JSON]]]] = {
-    "html": parse_html,
-    "markdownv2": parse_markdown_v2,
-    "markdown": parse_markdown,
-}
+    "html": parse_html, "markdownv2": parse_markdown_v2, "markdown": parse_markdown}

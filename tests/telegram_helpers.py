@@ -35,9 +35,8 @@ async def running(settings: Settings, pipeline: object) -> AsyncIterator[Applica
     await application.post_shutdown(application)  # type: ignore[misc]
 
 
-async def ask(
-    server: BotApiServer, text: str, chat_id: int = CHAT, count: int = 1, **kw: object
-) -> list[BotMessage]:
+async def ask(server: BotApiServer, text: str, chat_id: int = CHAT, count: int = 1, **kw: object
+              ) -> list[BotMessage]:
     """A user sends `text`; the bot's next `count` messages in the chat."""
     sent = server.send_text(chat_id, text, **kw)  # type: ignore[arg-type]
     return await server.wait_for_messages(chat_id, count, after_message_id=sent["message_id"], timeout=WAIT)

@@ -28,9 +28,8 @@ def test_the_shipped_rendering_matches_the_french_text(document: Document, engli
         (("Article 274", "Article 247"), "numbers not in the French: 247"),
     ],
 )
-def test_a_broken_rendering_is_refused_naming_the_unit(
-    document: Document, english_text: str, change: tuple[str, str], message: str
-) -> None:
+def test_a_broken_rendering_is_refused_naming_the_unit(document: Document, english_text: str,
+                                                       change: tuple[str, str], message: str) -> None:
     old, new = change
     assert old in english_text
     broken = parse_resolution(english_text.replace(old, new))

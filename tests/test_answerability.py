@@ -82,9 +82,8 @@ def test_a_follow_up_asking_what_the_text_does_not_say_is_refused(pipeline: Pipe
     assert answer.refused and "âge" in answer.text
 
 
-@pytest.mark.parametrize(
-    "question", ["La loi sur les médias ?", "Torture?", "Et les élections ?", "Bloggers?"]
-)
+@pytest.mark.parametrize("question", ["La loi sur les médias ?", "Torture?", "Et les élections ?", "Bloggers?"
+                                      ])
 def test_short_questions_on_covered_subjects_are_answered(pipeline: Pipeline, question: str) -> None:
     assert not pipeline.ask(question).refused
 
@@ -105,9 +104,8 @@ def test_a_partly_covered_question_says_what_the_text_does_not_give(pipeline: Pi
         ("What does it say about homosexual people?", {"recital-P", "paragraph-13"}),
     ],
 )
-def test_everyday_words_for_the_texts_subjects_are_answered(
-    pipeline: Pipeline, question: str, gold: set[str]
-) -> None:
+def test_everyday_words_for_the_texts_subjects_are_answered(pipeline: Pipeline, question: str, gold: set[str]
+                                                            ) -> None:
     answer = pipeline.ask(question)
     assert not answer.refused and gold & set(answer.citations)
 

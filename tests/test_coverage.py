@@ -24,9 +24,8 @@ def french_words(document: Document) -> set[str]:
     return {fold(w) for u in document.units for w in re.findall(r"\w+", u.text)}
 
 
-def test_every_synonym_row_starts_with_a_word_of_the_text_and_adds_only_words_it_lacks(
-    document: Document,
-) -> None:
+def test_every_synonym_row_starts_with_a_word_of_the_text_and_adds_only_words_it_lacks(document: Document
+                                                                                      ) -> None:
     words = french_words(document)
     for head, everyday in synonyms():
         assert fold(head) in words, head
@@ -52,9 +51,8 @@ def covered(vocabulary: Vocabulary, question: str) -> list[str]:
         ("Quel temps fait-il à Almaty ?", ["temps"]),
     ],
 )
-def test_key_terms_the_text_does_not_speak_of(
-    vocabulary: Vocabulary, question: str, uncovered: list[str]
-) -> None:
+def test_key_terms_the_text_does_not_speak_of(vocabulary: Vocabulary, question: str, uncovered: list[str]
+                                             ) -> None:
     assert covered(vocabulary, question) == uncovered
 
 

@@ -31,14 +31,8 @@ ENV_EXAMPLE = (ROOT / ".env.example").read_text(encoding="utf-8")
 CADDYFILE = (ROOT / "deploy" / "Caddyfile").read_text(encoding="utf-8")
 SETTINGS = {name.upper() for name in Settings.model_fields}
 # Variables that are not resobot settings: read by compose itself or by the other services' images.
-OTHERS = {
-    "COMPOSE_PROFILES": "compose",
-    "CADDY_DOMAIN": "caddy",
-    "POSTGRES_PASSWORD": "postgres",
-    "POSTGRES_USER": "postgres",
-    "POSTGRES_DB": "postgres",
-    "ANONYMIZED_TELEMETRY": "chroma",
-}
+OTHERS = {"COMPOSE_PROFILES": "compose", "CADDY_DOMAIN": "caddy", "POSTGRES_PASSWORD": "postgres",
+          "POSTGRES_USER": "postgres", "POSTGRES_DB": "postgres", "ANONYMIZED_TELEMETRY": "chroma"}
 
 
 def _tool(name: str) -> str:
@@ -65,14 +59,8 @@ def _compose_project(tmp_path: Path, compose_text: str | None = None) -> Path:
 def _compose_config(project: Path) -> subprocess.CompletedProcess:
     profiles = [arg for p in ("llm", "webhook", "postgres") for arg in ("--profile", p)]
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS | set(OTHERS)}
-    return subprocess.run(
-        [_tool("docker-compose"), *profiles, "config"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return subprocess.run([_tool("docker-compose"), *profiles, "config"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=60)
 
 
 def _env_names(text: str) -> list[str]:
@@ -102,10 +90,7 @@ def test_compose_runs_bot_and_chroma_by_default_and_the_rest_behind_profiles() -
     services = COMPOSE["services"]
     assert {name for name, s in services.items() if "profiles" not in s} == {"bot", "chroma"}
     assert {name: s["profiles"] for name, s in services.items() if "profiles" in s} == {
-        "ollama": ["llm"],
-        "caddy": ["webhook"],
-        "postgres": ["postgres"],
-    }
+        "ollama": ["llm"], "caddy": ["webhook"], "postgres": ["postgres"]}
     assert all(s["restart"] == "unless-stopped" for s in services.values())
     import chromadb
 
@@ -216,16 +201,9 @@ def test_caddy_forwards_the_webhook_path_of_the_example_url_to_the_bot() -> None
 def test_caddyfile_is_valid_for_caddy(tmp_path: Path) -> None:
     result = subprocess.run(
         [_tool("caddy"), "validate", "--adapter", "caddyfile", "--config", str(ROOT / "deploy/Caddyfile")],
-        env={
-            **os.environ,
-            "CADDY_DOMAIN": "bot.example.org",
-            "HOME": str(tmp_path),
-            "XDG_DATA_HOME": str(tmp_path),
-            "XDG_CONFIG_HOME": str(tmp_path),
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+        env={**os.environ, "CADDY_DOMAIN": "bot.example.org", "HOME": str(tmp_path),
+             "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)},
+        capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0 and "Valid configuration" in result.stdout + result.stderr, result.stderr
 
@@ -269,24 +247,9 @@ def test_health_fails_when_the_chroma_server_or_the_state_store_is_down(
 
 def test_deployment_page_walks_an_operator_from_zero() -> None:
     section = DEPLOYMENT
-    for step in (
-        "@BotFather",
-        "cp .env.example .env",
-        "docker compose up -d",
-        "docker compose ps",
-        "resobot health",
-        "docker compose logs",
-        "docker compose exec ollama ollama pull qwen2.5:3b",
-        "LLM_MODEL=openai:qwen2.5:3b",
-        "LLM_BASE_URL=http://ollama:11434/v1",
-        "--profile webhook",
-        "TELEGRAM_WEBHOOK_SECRET",
-        "RESOBOT_STATE_URL=postgresql://",
-        "resobot index --force",
-        "RESOBOT_CORPUS",
-        "sqlite3",
-        "pg_dump",
-        "--scale bot=2",
-        "only outside containers",
-    ):
+    for step in ("@BotFather", "cp .env.example .env", "docker compose up -d", "docker compose ps",
+                 "resobot health", "docker compose logs", "docker compose exec ollama ollama pull qwen2.5:3b",
+                 "LLM_MODEL=openai:qwen2.5:3b", "LLM_BASE_URL=http://ollama:11434/v1", "--profile webhook",
+                 "TELEGRAM_WEBHOOK_SECRET", "RESOBOT_STATE_URL=postgresql://", "resobot index --force",
+                 "RESOBOT_CORPUS", "sqlite3", "pg_dump", "--scale bot=2", "only outside containers"):
         assert step in section, step

@@ -40,11 +40,8 @@ def test_the_project_keeps_its_import_contracts() -> None:
     ("module", "added", "broken"),
     [  # an upward import (text → pipeline), then a circle inside a package (state's interface ↔ a backend)
         ("bot/text/labels.py", "from bot.pipeline import Pipeline", "bot.text.labels -> bot.pipeline"),
-        (
-            "bot/state/base.py",
-            "from bot.state.sqlite import SqliteState",
-            "No import circles inside a package BROKEN",
-        ),
+        ("bot/state/base.py", "from bot.state.sqlite import SqliteState",
+         "No import circles inside a package BROKEN"),
     ],
 )
 def test_a_wrong_way_import_breaks_a_contract(tmp_path: Path, module: str, added: str, broken: str) -> None:

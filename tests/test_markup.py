@@ -18,7 +18,7 @@ def words(text: str) -> str:
         ("**What** does _paragraph 6_ say?", "What does paragraph 6 say?"),
         ("__Qui__ est *Maks Bokayev* ?", "Qui est Maks Bokayev ?"),
         ("What does `recital F` say?", "What does recital F say?"),
-        ('Read [paragraph 6](https://example.org/6 "title") please', "Read paragraph 6 please"),
+        ("Read [paragraph 6](https://example.org/6 \"title\") please", "Read paragraph 6 please"),
         ("See <https://example.org> and ![the map](map.png)", "See https://example.org and the map"),
         ("<b>Qui</b> est Natalia Ulasik ? & <script>", "Qui est Natalia Ulasik ? &"),
         ("first line\nsecond  line", "first line second line"),

@@ -117,10 +117,8 @@ def test_as_json_exposes_id_kind_label_text(document: Document) -> None:
 
 def test_footnote_block_that_interrupts_recital_A_is_lifted_out(document: Document) -> None:
     text = _by_id(document)["recital-A"].text
-    assert (
-        "les principes de l’économie de marché et du développement durable ainsi que la coopération de "
+    assert "les principes de l’économie de marché et du développement durable ainsi que la coopération de " \
         "la société civile, notamment la participation" in text
-    )
     assert text.endswith("à l’élaboration des politiques publiques;")
     assert "Textes adoptés" not in text
     assert "JO C" not in text
@@ -248,22 +246,14 @@ def test_every_word_of_the_body_lands_in_exactly_one_unit(corpus_text: str, docu
         ("recital-D", lambda t: t.replace("Maks Bokayev", "Maks", 1), {"Bokayev": 1}, {}),
         ("paragraph-16", lambda t: t + " FR", {}, {"FR": 1}),  # footer left behind
         ("citation-3", lambda t: t.replace("2013,", "20134,", 1), {"2013": 1}, {"20134": 1}),  # marker kept
-        (
-            "recital-O",
-            lambda t: t.replace("sous-déclarée", "sousdéclarée"),
-            {"sous": 1, "déclarée": 1},
-            {"sousdéclarée": 1},
-        ),
+        ("recital-O", lambda t: t.replace("sous-déclarée", "sousdéclarée"), {"sous": 1, "déclarée": 1},
+         {"sousdéclarée": 1}),
         ("footnote-2", lambda t: t, {}, {}),  # control: an untouched copy compares equal
     ],
 )
 def test_word_comparison_detects_a_lost_or_extra_word(
-    corpus_text: str,
-    document: Document,
-    unit_id: str,
-    mutate: Callable[[str], str],
-    lost: dict[str, int],
-    extra: dict[str, int],
+    corpus_text: str, document: Document, unit_id: str, mutate: Callable[[str], str],
+    lost: dict[str, int], extra: dict[str, int],
 ) -> None:
     mutated = Document(
         title=document.title,
@@ -329,17 +319,12 @@ def test_english_structured_resolution_parses() -> None:
     assert [(u.id, u.text) for u in document.units] == [
         ("citation-1", "having regard to its previous resolutions on Examplestan,"),
         ("citation-2", "having regard to Rule 144 of its Rules of Procedure,"),
-        (
-            "recital-A",
-            "whereas the government of Examplestan has detained journalists and human rights defenders;",
-        ),
+        ("recital-A", "whereas the government of Examplestan has detained journalists and human rights "
+         "defenders;"),
         ("recital-B", "whereas the situation has deteriorated since 2019;"),
         ("paragraph-1", "Calls on the authorities to release all political prisoners;"),
-        (
-            "paragraph-2",
-            "Instructs its President to forward this resolution to the Council, the Commission "
-            "and the government of Examplestan.",
-        ),
+        ("paragraph-2", "Instructs its President to forward this resolution to the Council, the Commission "
+         "and the government of Examplestan."),
         ("footnote-1", "OJ C 1, 1.1.2019, p. 1."),
     ]
     assert document.by_id()["citation-1"].footnotes == (1,)
@@ -360,28 +345,20 @@ MALFORMED: list[tuple[str, Callable[[str], str], list[str]]] = [
         lambda t: t[: t.index("de torture, y compris celles formulées")],
         ["stops at paragraph 10", "closing paragraph", "charge son Président", "truncated"],
     ),
-    (
-        "closing paragraph dropped",
-        lambda t: t[: t.index("17. charge son Président")],
-        ["stops at paragraph 16", "truncated"],
-    ),
+    ("closing paragraph dropped", lambda t: t[: t.index("17. charge son Président")],
+     ["stops at paragraph 16", "truncated"]),
     ("no recitals", lambda t: _cut(t, "A. considérant", "1. prie instamment"), ["no recitals"]),
     (
         "recitals removed, footnotes kept",
-        lambda t: (
-            t[: t.index("A. considérant")]
-            + t[t.index("1 Textes adoptés") : t.index(" durable ainsi que la coopération")]
-            + "\n"
-            + t[t.index("1. prie instamment") :]
-        ),
+        lambda t: t[: t.index("A. considérant")]
+        + t[t.index("1 Textes adoptés") : t.index(" durable ainsi que la coopération")]
+        + "\n"
+        + t[t.index("1. prie instamment") :],
         ["no recitals", "considérant que"],
     ),
     ("no citations", lambda t: _cut(t, "– vu sa résolution du 12", "A. considérant"), ["no citations"]),
-    (
-        "footnote 3 marker absent",
-        lambda t: t.replace("d’autre part3,", "d’autre part,"),
-        ["footnote 3", "no marker"],
-    ),
+    ("footnote 3 marker absent", lambda t: t.replace("d’autre part3,", "d’autre part,"),
+     ["footnote 3", "no marker"]),
     (
         "footnote 9 defined but never referred to",
         lambda t: t.replace("p. 119.\n", "p. 119.\n9 JO C 1 du 1.1.2019, p. 1.\n"),
@@ -420,9 +397,7 @@ def test_word_ending_in_a_digit_is_not_taken_for_a_footnote_marker(corpus_text: 
 
 
 def test_footnote_without_final_full_stop_does_not_swallow_the_body(corpus_text: str) -> None:
-    variant = corpus_text.replace(
-        "8 JO C 58 du 15.2.2018, p. 119.", "8 https://www.osce.org/odihr/elections/kaz"
-    )
+    variant = corpus_text.replace("8 JO C 58 du 15.2.2018, p. 119.", "8 https://www.osce.org/odihr/elections/kaz")
     units = _by_id(parse_resolution(variant))
     assert units["footnote-8"].text == "https://www.osce.org/odihr/elections/kaz"
     assert units["recital-A"].text.endswith("à l’élaboration des politiques publiques;")

@@ -108,27 +108,17 @@ def clone(tmp_path: Path, settings: Settings) -> tuple[Path, dict[str, str]]:
             (work / entry.name).symlink_to(entry)
     (work / ".venv").symlink_to(Path(sys.prefix))
     assert (work / ".venv" / "bin" / "resobot").exists(), "the project is not installed in this environment"
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("RESOBOT_", "CHROMA_", "LLM_", "TELEGRAM_"))
-    }
-    env |= {
-        "PATH": f"{Path(sys.prefix) / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-        "RESOBOT_DATA_DIR": str(settings.resobot_data_dir),
-        "HOME": str(tmp_path / "home"),
-        "ANONYMIZED_TELEMETRY": "False",
-    }
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("RESOBOT_", "CHROMA_", "LLM_", "TELEGRAM_"))}
+    env |= {"PATH": f"{Path(sys.prefix) / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            "RESOBOT_DATA_DIR": str(settings.resobot_data_dir), "HOME": str(tmp_path / "home"),
+            "ANONYMIZED_TELEMETRY": "False"}
     return work, env
 
 
 def _run(command: str, work: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", command],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", command], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.parametrize("block", _params())

@@ -14,9 +14,8 @@ from bot.startup import StoreError, open_pipeline
 GARBAGE = b"this is not a SQLite database\n" * 100
 
 
-def test_corrupt_store_is_moved_aside_and_rebuilt(
-    settings: Settings, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_corrupt_store_is_moved_aside_and_rebuilt(settings: Settings, caplog: pytest.LogCaptureFixture
+                                                  ) -> None:
     (settings.store_dir / "chroma.sqlite3").write_bytes(GARBAGE)
     pipeline = open_pipeline(settings)
     assert pipeline.index.units._collection.count() == 100  # 50 units, in French and in English
@@ -26,9 +25,8 @@ def test_corrupt_store_is_moved_aside_and_rebuilt(
     assert any("moving it aside and rebuilding" in r.getMessage() for r in caplog.records)
 
 
-def test_store_that_cannot_be_rebuilt_is_a_clear_error(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_store_that_cannot_be_rebuilt_is_a_clear_error(settings: Settings, monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
     def broken(_: Settings, **__: object) -> None:
         raise OSError("disk full")
 
@@ -39,9 +37,8 @@ def test_store_that_cannot_be_rebuilt_is_a_clear_error(
     assert len(list(settings.resobot_data_dir.glob("chroma.broken-*"))) == 1
 
 
-def test_missing_corpus_is_not_blamed_on_the_store(
-    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_missing_corpus_is_not_blamed_on_the_store(settings: Settings, tmp_path: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
     missing = settings.model_copy(update={"resobot_corpus": tmp_path / "nowhere.txt"})
     with pytest.raises(FileNotFoundError, match="corpus file not found"):

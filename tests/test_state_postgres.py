@@ -91,15 +91,13 @@ def test_votes_carry_what_was_asked_and_cited_and_no_user_id(store: StateStore) 
     assert store.vote("a1", "up", 12345, CHAT)
     rows = store.feedback()
     assert [(r["answer_id"], r["vote"], r["question"], json.loads(r["citations"])) for r in rows] == [
-        ("a1", "up", "Qui est Maks Bokayev ?", ["paragraph-4"])
-    ]
+        ("a1", "up", "Qui est Maks Bokayev ?", ["paragraph-4"])]
     assert set(rows[0]) == {"answer_id", "vote", "question", "citations", "user_hash", "ts"}
     assert "12345" not in json.dumps(rows) and isinstance(rows[0]["ts"], float)
 
 
 def test_only_up_or_down_on_an_answer_sent_to_that_chat_counts_and_a_users_last_vote_wins(
-    store: StateStore,
-) -> None:
+        store: StateStore) -> None:
     store.record_answer("a1", "Qui est Maks Bokayev ?", ["paragraph-4"], CHAT)
     forged = [("a1", "sideways", CHAT), ("a1", "", CHAT), ("never-sent", "down", CHAT), ("a1", "down", 999)]
     assert [store.vote(answer_id, vote, 7, chat) for answer_id, vote, chat in forged] == [False] * 4
@@ -109,7 +107,8 @@ def test_only_up_or_down_on_an_answer_sent_to_that_chat_counts_and_a_users_last_
     assert sorted(r["vote"] for r in store.feedback()) == ["down", "up"]  # one row per user, the last
 
 
-def test_the_inbox_knows_each_update_once_and_hands_back_the_young_unanswered_ones(store: StateStore) -> None:
+def test_the_inbox_knows_each_update_once_and_hands_back_the_young_unanswered_ones(
+        store: StateStore) -> None:
     assert store.receive([(i, f'{{"update_id": {i}}}') for i in (1, 2, 3)]) == {1, 2, 3}
     assert store.receive([(2, '{"update_id": 2}'), (4, '{"update_id": 4}')]) == {4}  # 2: delivered again
     store.done(1)
@@ -157,10 +156,8 @@ def test_a_lost_connection_is_reopened(pg_url: str) -> None:
     try:
         state.remember(CHAT, "before")
         with psycopg.connect(pg_url, autocommit=True) as admin:  # the server drops the bot's connection
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         state.remember(CHAT, "after")
         assert state.history(CHAT) == ["before", "after"]
     finally:
@@ -169,16 +166,14 @@ def test_a_lost_connection_is_reopened(pg_url: str) -> None:
 
 def test_an_unreachable_server_is_a_clear_error_without_the_password() -> None:
     port = free_port()
-    with pytest.raises(
-        StateError, match=rf"cannot connect to the state store postgresql://u:\*\*\*@127.0.0.1:{port}/x"
-    ) as info:
+    with pytest.raises(StateError, match=rf"cannot connect to the state store postgresql://u:\*\*\*@127.0.0.1:{port}/x"
+                       ) as info:
         open_state(f"postgresql://u:hunter2@127.0.0.1:{port}/x")
     assert "hunter2" not in str(info.value)
 
 
-def test_feedback_and_health_commands_read_the_postgres_store(
-    pg_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_feedback_and_health_commands_read_the_postgres_store(pg_url: str, settings: Settings,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     state = open_state(pg_url)
     state.record_answer("a1", BOKAYEV_FR, ["paragraph-4"])
     state.vote("a1", "down", 7)
@@ -200,9 +195,7 @@ def _start_bot(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     resobot = Path(sys.executable).parent / "resobot"
     return subprocess.Popen(
         [str(resobot), "-v", "telegram", "--webhook-url", "https://bot.example.org/resobot"],
-        env={**env, "TELEGRAM_WEBHOOK_PORT": str(port)},
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
+        env={**env, "TELEGRAM_WEBHOOK_PORT": str(port)}, stdout=log.open("wb"), stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
     )
 
@@ -235,15 +228,9 @@ def test_two_bot_processes_share_history_and_feedback_through_postgres(
 ) -> None:
     """Two `resobot telegram` processes behind one webhook, updates alternating between them: process B
     answers a follow-up with the question asked through A, and `resobot feedback` counts votes from both."""
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": server.base_url,
-        "TELEGRAM_WEBHOOK_SECRET": SECRET,
-        "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
-        "RESOBOT_STATE_URL": pg_url,
-        "RESOBOT_DATA_DIR": str(settings.resobot_data_dir),
-    }
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
+           "TELEGRAM_WEBHOOK_SECRET": SECRET, "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
+           "RESOBOT_STATE_URL": pg_url, "RESOBOT_DATA_DIR": str(settings.resobot_data_dir)}
     ports = [free_port(), free_port()]
     logs = [tmp_path / "bot-a.log", tmp_path / "bot-b.log"]
     bots = [_start_bot(env, port, log) for port, log in zip(ports, logs, strict=True)]
@@ -254,12 +241,8 @@ def test_two_bot_processes_share_history_and_feedback_through_postgres(
         def post(port: int, act: Callable[[], object]) -> None:
             act()  # the user acts; Telegram POSTs the update to one replica (here: the one we choose)
             update = server.pending_updates()[-1]
-            response = httpx.post(
-                f"http://127.0.0.1:{port}/resobot",
-                json=update,
-                timeout=10,
-                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-            )
+            response = httpx.post(f"http://127.0.0.1:{port}/resobot", json=update, timeout=10,
+                                  headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
             assert response.status_code == 200
 
         def replies(count: int) -> list:
@@ -279,21 +262,13 @@ def test_two_bot_processes_share_history_and_feedback_through_postgres(
     finally:
         for bot in bots:
             _stop(bot)
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "resobot"), "feedback", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    result = subprocess.run([str(Path(sys.executable).parent / "resobot"), "feedback", "--json"],
+                            env=env, capture_output=True, text=True, timeout=60, check=True)
     summary = json.loads(result.stdout)
     assert (summary["up"], summary["down"]) == (1, 1)
     assert [d["question"] for d in summary["recent_down"]] == [FOLLOW_UP]
-    cited = [
-        [b["callback_data"].split(":")[2] for b in m.buttons if b["callback_data"].startswith("u:")]
-        for m in (first, second)
-    ]
+    cited = [[b["callback_data"].split(":")[2] for b in m.buttons if b["callback_data"].startswith("u:")]
+             for m in (first, second)]
     assert cited[0] == ["paragraph-4"] and summary["recent_down"][0]["citations"] == cited[1]
     expected = {u: {"up": int(u in cited[0]), "down": int(u in cited[1])} for u in cited[0] + cited[1]}
     assert {u["unit"]: {"up": u["up"], "down": u["down"]} for u in summary["units"]} == expected

@@ -75,12 +75,8 @@ def _check_store(index: Index, document: Document) -> None:
         head, position = sid.split("/")
         unit_id, _, english = head.partition("@")
         assert isinstance(meta.pop("acts"), str)
-        assert meta == {
-            "unit_id": unit_id,
-            "language": english or "fr",
-            "kind": unit_id.split("-")[0],
-            "position": int(position),
-        }
+        assert meta == {"unit_id": unit_id, "language": english or "fr", "kind": unit_id.split("-")[0],
+                        "position": int(position)}
     for unit in document.units:  # a unit's sentences, in order, join back into its text
         count = sum(1 for sid in sentences if sid.split("/")[0] == unit.id)
         assert " ".join(sentences[f"{unit.id}/{k}"] for k in range(count)) == unit.text
@@ -245,11 +241,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixt
     log = (root / "server.log").open("wb")
     process = subprocess.Popen(
         [str(chroma), "run", "--path", str(root / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        cwd=root,
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"}, cwd=root,
     )
 
     def stop() -> None:

@@ -22,9 +22,8 @@ from tests.telegram_helpers import BOKAYEV_FR, CHAT, GROUP, TOKEN, WAIT, ask, fe
 FOLLOW_UP = "Et à combien d'années a-t-il été condamné ?"
 
 
-async def test_french_question_is_answered_with_citations_and_buttons(
-    server: BotApiServer, app: Application
-) -> None:
+async def test_french_question_is_answered_with_citations_and_buttons(server: BotApiServer, app: Application
+                                                                      ) -> None:
     (reply,) = await ask(server, BOKAYEV_FR, language_code="fr")
     assert reply.text.startswith("Voici ce que dit la résolution")
     assert "(§ 4)" in reply.text
@@ -60,16 +59,14 @@ async def test_english_question_quotes_english_and_a_unit_switches_between_langu
     assert unit.text.endswith(english) and "Unofficial English translation" in unit.text
     assert unit.buttons == [{"text": "🇫🇷 Original", "callback_data": f"t:en:fr:{unit_id}"}]
     server.press_button(CHAT, unit.message_id, f"t:en:fr:{unit_id}")
-    await server.wait_until(
-        lambda: shown(server, unit.message_id).text.endswith(french), timeout=WAIT, what="the French original"
-    )
+    await server.wait_until(lambda: shown(server, unit.message_id).text.endswith(french),
+                            timeout=WAIT, what="the French original")
     edited = shown(server, unit.message_id)
     assert "translation" not in edited.text and edited.text.startswith(label[:1].upper() + label[1:])
     assert edited.buttons == [{"text": "🇬🇧 English", "callback_data": f"t:en:en:{unit_id}"}]
     server.press_button(CHAT, unit.message_id, f"t:en:en:{unit_id}")
-    await server.wait_until(
-        lambda: shown(server, unit.message_id).text.endswith(english), timeout=WAIT, what="the English again"
-    )
+    await server.wait_until(lambda: shown(server, unit.message_id).text.endswith(english),
+                            timeout=WAIT, what="the English again")
     assert len(server.messages(CHAT)) == 2  # edited in place: no new message
 
 
@@ -91,16 +88,11 @@ async def test_unit_button_opens_the_cited_unit_and_votes_are_recorded(
 
 @pytest.mark.parametrize(
     ("argument", "unit_id", "head"),
-    [
-        ("6", "paragraph-6", "§ 6"),
-        ("C", "recital-C", "Considérant C"),
-        ("visa 3", "citation-3", "Visa 3"),
-        ("note 2", "footnote-2", "Note 2"),
-    ],
+    [("6", "paragraph-6", "§ 6"), ("C", "recital-C", "Considérant C"), ("visa 3", "citation-3", "Visa 3"),
+     ("note 2", "footnote-2", "Note 2")],
 )
-async def test_source_command_shows_the_unit(
-    server: BotApiServer, app: Application, pipeline: Pipeline, argument: str, unit_id: str, head: str
-) -> None:
+async def test_source_command_shows_the_unit(server: BotApiServer, app: Application, pipeline: Pipeline,
+                                             argument: str, unit_id: str, head: str) -> None:
     (reply,) = await ask(server, f"/source {argument}", language_code="fr")
     assert reply.text == f"{head}\n\n{pipeline.index.document.by_id()[unit_id].text}"
 
@@ -115,21 +107,13 @@ async def test_source_command_with_a_bad_argument_shows_usage(server: BotApiServ
 def test_source_arguments_name_units() -> None:
     arguments = ["6", "§ 6", "para. 6", "c", "recital F", "citation 3", "footnote 2", "?", "note"]
     assert [source_id(a) for a in arguments] == [
-        "paragraph-6",
-        "paragraph-6",
-        "paragraph-6",
-        "recital-C",
-        "recital-F",
-        "citation-3",
-        "footnote-2",
-        None,
-        None,
+        "paragraph-6", "paragraph-6", "paragraph-6", "recital-C", "recital-F", "citation-3", "footnote-2",
+        None, None,
     ]
 
 
-async def test_follow_up_question_uses_the_chat_history(
-    server: BotApiServer, app: Application, pipeline: Pipeline
-) -> None:
+async def test_follow_up_question_uses_the_chat_history(server: BotApiServer, app: Application,
+                                                        pipeline: Pipeline) -> None:
     await ask(server, BOKAYEV_FR)
     (reply,) = await ask(server, FOLLOW_UP)
     expected = pipeline.ask(FOLLOW_UP, [BOKAYEV_FR])
@@ -161,13 +145,8 @@ async def test_out_of_scope_question_after_earlier_ones_is_refused_with_nearby_s
 def test_long_answer_is_split_into_parts_under_the_limit_without_losing_text() -> None:
     sentence = "Le Parlement <demande> la libération de M. Bokayev & de ses collègues. "
     quote = "« " + sentence * 400 + "»"
-    answer = Answer(
-        f"Voici ce que dit la résolution :\n\n{quote} (§ 4)",
-        "fr",
-        ["paragraph-4"],
-        False,
-        [Quote("paragraph-4", quote)],
-    )
+    answer = Answer(f"Voici ce que dit la résolution :\n\n{quote} (§ 4)", "fr", ["paragraph-4"], False,
+                    [Quote("paragraph-4", quote)])
     parts = render_telegram(answer, "fr")
     assert len(parts) > 1
     assert all(len(p) <= TELEGRAM_LIMIT for p in parts)
@@ -203,19 +182,14 @@ async def test_long_answer_arrives_in_several_messages_with_buttons_under_the_la
     assert " ".join(m.text for m in replies).split() == long.text.split()
 
 
-async def test_html_in_the_question_is_shown_safely(
-    server: BotApiServer, bot_settings: Settings, pipeline: Pipeline
-) -> None:
+async def test_html_in_the_question_is_shown_safely(server: BotApiServer, bot_settings: Settings,
+                                                    pipeline: Pipeline) -> None:
     question = "<b>Qui</b> est Natalia Ulasik ? & <script>"
     async with running(bot_settings, pipeline):
         (reply,) = await ask(server, question)  # the server rejects unescaped HTML
         assert reply.text
-    echo = SimpleNamespace(
-        index=pipeline.index,
-        ask=lambda text, history: Answer(
-            f"Vous avez demandé :\n\n« {text} » (§ 4)", "fr", ["paragraph-4"], False
-        ),
-    )
+    echo = SimpleNamespace(index=pipeline.index, ask=lambda text, history: Answer(
+        f"Vous avez demandé :\n\n« {text} » (§ 4)", "fr", ["paragraph-4"], False))
     async with running(bot_settings, echo):
         (reply,) = await ask(server, question)
     assert reply.text == f"Vous avez demandé :\n\n« {question} » (§ 4)"
@@ -251,18 +225,16 @@ async def test_edited_question_is_ignored(server: BotApiServer, app: Application
     assert len(server.messages(CHAT)) == 2
 
 
-async def test_too_many_requests_is_retried_and_the_reply_still_arrives(
-    server: BotApiServer, app: Application
-) -> None:
+async def test_too_many_requests_is_retried_and_the_reply_still_arrives(server: BotApiServer,
+                                                                        app: Application) -> None:
     server.fail_next("sendMessage", 429, retry_after=1)
     (reply,) = await ask(server, BOKAYEV_FR)
     assert "(§ 4)" in reply.text
     assert server.calls("sendMessage")[0].error.startswith("Too Many Requests")
 
 
-async def test_history_survives_a_restart(
-    server: BotApiServer, bot_settings: Settings, pipeline: Pipeline
-) -> None:
+async def test_history_survives_a_restart(server: BotApiServer, bot_settings: Settings,
+                                          pipeline: Pipeline) -> None:
     async with running(bot_settings, pipeline):
         await ask(server, BOKAYEV_FR)
     async with running(bot_settings, pipeline):
@@ -279,9 +251,8 @@ async def test_thirty_chats_at_once_are_all_answered(server: BotApiServer, app: 
     assert all(len(r) == 1 and "(§ 4)" in r[0].text for r in replies)
 
 
-async def test_a_slow_answer_holds_up_its_own_chat_only(
-    server: BotApiServer, bot_settings: Settings, pipeline: Pipeline
-) -> None:
+async def test_a_slow_answer_holds_up_its_own_chat_only(server: BotApiServer, bot_settings: Settings,
+                                                       pipeline: Pipeline) -> None:
     release = threading.Event()
 
     def slow(text: str, history: list[str]) -> Answer:
@@ -299,12 +270,10 @@ async def test_a_slow_answer_holds_up_its_own_chat_only(
     assert "(§ 4)" in answer.text and help_.text.startswith("I answer")
 
 
-@pytest.mark.parametrize(
-    ("language_code", "start"), [("fr", "Je réponds"), ("en", "I answer"), (None, "Je réponds")]
-)
-async def test_start_speaks_the_users_language(
-    server: BotApiServer, app: Application, language_code: str | None, start: str
-) -> None:
+@pytest.mark.parametrize(("language_code", "start"), [("fr", "Je réponds"), ("en", "I answer"),
+                                                      (None, "Je réponds")])
+async def test_start_speaks_the_users_language(server: BotApiServer, app: Application,
+                                               language_code: str | None, start: str) -> None:
     (reply,) = await ask(server, "/start", language_code=language_code)
     assert reply.text.startswith(start)
     assert "2019/2610(RSP)" in reply.text
@@ -322,16 +291,8 @@ async def test_unknown_command_gets_the_help(server: BotApiServer, app: Applicat
     assert reply.text.startswith("Je réponds")
 
 
-@pytest.mark.parametrize(
-    ("token", "why"),
-    [
-        (None, "not set"),
-        ("", "not set"),
-        ("abc", "malformed"),
-        ("123:short", "malformed"),
-        (TOKEN + " x", "malformed"),
-    ],
-)
+@pytest.mark.parametrize(("token", "why"), [(None, "not set"), ("", "not set"), ("abc", "malformed"),
+                                            ("123:short", "malformed"), (TOKEN + " x", "malformed")])
 def test_missing_or_malformed_token_fails_before_any_network_call(
     server: BotApiServer, pipeline: Pipeline, token: str | None, why: str
 ) -> None:
@@ -341,9 +302,8 @@ def test_missing_or_malformed_token_fails_before_any_network_call(
     assert server.calls() == []
 
 
-async def test_groups_are_answered_only_when_the_bot_is_addressed(
-    server: BotApiServer, app: Application
-) -> None:
+async def test_groups_are_answered_only_when_the_bot_is_addressed(server: BotApiServer,
+                                                                  app: Application) -> None:
     group = {"chat_type": "supergroup", "user_id": 77}
     server.send_text(GROUP, BOKAYEV_FR, **group)  # type: ignore[arg-type]
     server.send_photo(GROUP, **group)

@@ -23,13 +23,10 @@ def quick(pipeline: Pipeline) -> SimpleNamespace:
     return SimpleNamespace(index=pipeline.index, ask=lambda text, history: answer)
 
 
-@pytest.mark.parametrize(
-    ("language_code", "slow_down"),
-    [
-        ("fr", "Vous posez beaucoup de questions : au plus 10"),
-        ("en", "You are asking a lot of questions: at most 10"),
-    ],
-)
+@pytest.mark.parametrize(("language_code", "slow_down"), [
+    ("fr", "Vous posez beaucoup de questions : au plus 10"),
+    ("en", "You are asking a lot of questions: at most 10"),
+])
 async def test_eleventh_question_within_a_minute_gets_slow_down_and_no_answer(
     server: BotApiServer, bot_settings: Settings, pipeline: Pipeline, language_code: str, slow_down: str
 ) -> None:
@@ -43,9 +40,8 @@ async def test_eleventh_question_within_a_minute_gets_slow_down_and_no_answer(
     assert other.text.startswith("Voici")
 
 
-async def test_rate_limit_zero_means_no_limit(
-    server: BotApiServer, bot_settings: Settings, pipeline: Pipeline
-) -> None:
+async def test_rate_limit_zero_means_no_limit(server: BotApiServer, bot_settings: Settings,
+                                              pipeline: Pipeline) -> None:
     settings = bot_settings.model_copy(update={"rate_limit_per_minute": 0})
     async with running(settings, quick(pipeline)):
         for _ in range(12):
@@ -80,10 +76,8 @@ async def test_user_outside_the_allow_list_is_refused_and_gets_nothing_from_the_
         (answer,) = await ask(server, BOKAYEV_FR, STRANGER, language_code="fr")
     settings = bot_settings.model_copy(update={"allowed_ids": frozenset({CHAT})})
     async with running(settings, pipeline):
-        replies = [
-            (await ask(server, text, STRANGER, language_code=lang))[0].text
-            for text, lang in [(BOKAYEV_FR, "fr"), ("/source 6", "en"), ("/start", "fr")]
-        ]
+        replies = [(await ask(server, text, STRANGER, language_code=lang))[0].text
+                   for text, lang in [(BOKAYEV_FR, "fr"), ("/source 6", "en"), ("/start", "fr")]]
         server.press_button(STRANGER, answer.message_id, "u:fr:paragraph-4")
         await server.wait_until(lambda: server.callback_answers(STRANGER), what="the button's answer")
         (allowed,) = await ask(server, BOKAYEV_FR, CHAT)
@@ -99,9 +93,8 @@ async def test_user_outside_the_allow_list_is_refused_and_gets_nothing_from_the_
     assert "(§ 4)" in allowed.text
 
 
-async def test_allowed_chat_id_lets_everyone_in_that_group_ask(
-    server: BotApiServer, bot_settings: Settings, pipeline: Pipeline
-) -> None:
+async def test_allowed_chat_id_lets_everyone_in_that_group_ask(server: BotApiServer, bot_settings: Settings,
+                                                               pipeline: Pipeline) -> None:
     settings = bot_settings.model_copy(update={"allowed_ids": frozenset({GROUP})})
     group = {"chat_type": "supergroup", "user_id": 77}
     other_group = {"chat_type": "supergroup", "user_id": 78}

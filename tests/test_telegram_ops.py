@@ -20,9 +20,8 @@ from tests.telegram_helpers import BOKAYEV_FR, CHAT, TOKEN, WAIT, ask, running
 
 
 @pytest.mark.parametrize("status", [502, 500])
-async def test_server_errors_are_retried_and_the_reply_still_arrives(
-    server: BotApiServer, app: Application, status: int
-) -> None:
+async def test_server_errors_are_retried_and_the_reply_still_arrives(server: BotApiServer, app: Application,
+                                                                     status: int) -> None:
     server.fail_next("sendMessage", status)
     (reply,) = await ask(server, BOKAYEV_FR)
     assert "(§ 4)" in reply.text
@@ -30,9 +29,8 @@ async def test_server_errors_are_retried_and_the_reply_still_arrives(
     assert first.error in ("Bad Gateway", "Internal Server Error") and second.error is None
 
 
-async def test_repeated_server_errors_are_retried_up_to_three_times(
-    server: BotApiServer, app: Application
-) -> None:
+async def test_repeated_server_errors_are_retried_up_to_three_times(server: BotApiServer,
+                                                                    app: Application) -> None:
     server.fail_next("sendMessage", 502, times=2)
     (reply,) = await ask(server, BOKAYEV_FR)
     assert "(§ 4)" in reply.text
@@ -57,14 +55,12 @@ async def test_blocked_user_is_not_retried(server: BotApiServer, app: Applicatio
     await asyncio.sleep(1.0)  # a retry, if any, would come after 0.5 s
     refused = [c for c in server.calls() if c.error]
     assert [(c.method, c.error) for c in refused] == [
-        ("sendChatAction", "Forbidden: bot was blocked by the user")
-    ]
+        ("sendChatAction", "Forbidden: bot was blocked by the user")]
     assert len(server.calls("sendMessage")) == 1  # the answer before the block
 
 
-async def test_the_token_never_appears_in_logs(
-    server: BotApiServer, bot_settings: Settings, pipeline: Pipeline, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_the_token_never_appears_in_logs(server: BotApiServer, bot_settings: Settings,
+                                               pipeline: Pipeline, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     calls = {"n": 0}
 
@@ -102,9 +98,8 @@ def test_hidden_secrets_are_masked_in_messages_and_tracebacks(caplog: pytest.Log
     assert "cannot reach https://api.telegram.org/bot1:<redacted>/getMe" in caplog.text
 
 
-async def test_typing_stays_on_while_a_slow_model_works(
-    server: BotApiServer, bot_settings: Settings, pipeline: Pipeline
-) -> None:
+async def test_typing_stays_on_while_a_slow_model_works(server: BotApiServer, bot_settings: Settings,
+                                                       pipeline: Pipeline) -> None:
     def slow(text: str, history: list[str]) -> Answer:
         time.sleep(9)  # a language model on a small CPU
         return pipeline.ask(text, history)

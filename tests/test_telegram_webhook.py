@@ -34,13 +34,9 @@ def free_port() -> int:
 @pytest.fixture
 async def webhook_app(bot_settings: Settings, pipeline: Pipeline) -> AsyncIterator[tuple[Application, str]]:
     """The bot in webhook mode on 127.0.0.1, as `run_webhook` runs it; yields it and its local URL."""
-    settings = bot_settings.model_copy(
-        update={
-            "telegram_webhook_secret": SecretStr(SECRET),
-            "telegram_webhook_listen": "127.0.0.1",
-            "telegram_webhook_port": free_port(),
-        }
-    )
+    settings = bot_settings.model_copy(update={
+        "telegram_webhook_secret": SecretStr(SECRET), "telegram_webhook_listen": "127.0.0.1",
+        "telegram_webhook_port": free_port()})
     webhook = webhook_config(settings, URL)
     application = build_application(settings, pipeline)
     async with application:
@@ -78,15 +74,10 @@ async def test_webhook_is_registered_with_its_secret_and_answers_only_requests_t
 
 @pytest.mark.parametrize(
     ("url", "secret", "why"),
-    [
-        (URL, None, "TELEGRAM_WEBHOOK_SECRET is not set"),
-        (URL, "", "TELEGRAM_WEBHOOK_SECRET is not set"),
-        (URL, "has space", "TELEGRAM_WEBHOOK_SECRET is invalid"),
-        (URL, "é", "is invalid"),
-        (URL, "x" * 257, "is invalid"),
-        ("http://bot.example.org/hook", SECRET, "must be a public https://"),
-        ("bot.example.org", SECRET, "must be a public https://"),
-    ],
+    [(URL, None, "TELEGRAM_WEBHOOK_SECRET is not set"), (URL, "", "TELEGRAM_WEBHOOK_SECRET is not set"),
+     (URL, "has space", "TELEGRAM_WEBHOOK_SECRET is invalid"), (URL, "é", "is invalid"),
+     (URL, "x" * 257, "is invalid"), ("http://bot.example.org/hook", SECRET, "must be a public https://"),
+     ("bot.example.org", SECRET, "must be a public https://")],
 )
 def test_webhook_needs_an_https_url_and_a_valid_secret(url: str, secret: str | None, why: str) -> None:
     with pytest.raises(WebhookError, match=why):
@@ -95,13 +86,8 @@ def test_webhook_needs_an_https_url_and_a_valid_secret(url: str, secret: str | N
 
 def test_webhook_path_is_the_urls_path_and_defaults_apply() -> None:
     webhook = webhook_config(Settings(telegram_webhook_url=URL, telegram_webhook_secret="x" * 256))
-    assert webhook.kwargs() == {
-        "listen": "0.0.0.0",
-        "port": 8443,
-        "url_path": "resobot/hook",
-        "webhook_url": URL,
-        "secret_token": "x" * 256,
-    }
+    assert webhook.kwargs() == {"listen": "0.0.0.0", "port": 8443, "url_path": "resobot/hook",
+                                "webhook_url": URL, "secret_token": "x" * 256}
 
 
 def test_telegram_command_with_a_webhook_but_no_secret_fails_clearly(
