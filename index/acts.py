@@ -82,18 +82,31 @@ def unit_acts(unit: Unit, language: str = "fr") -> tuple[str, ...]:
     return tuple(dict.fromkeys(acts))
 
 
-# "Calling for" covers urging: a question about what the Parliament asks is answered by both.
-_COVERS = {"calls_for": ("calls_for", "urges")}
+# "Calling for" covers urging: a question about what the Parliament asks is answered by both. A reader's
+# assessment stands for the acts that carry it: what the text finds positive is what the Parliament
+# welcomes; what it finds negative, what it condemns, regrets or is concerned about.
+_COVERS = {
+    "calls_for": ("calls_for", "urges"),
+    "positive": ("welcomes",),
+    "negative": ("condemns", "regrets", "concerned"),
+}
 
 
 def asked_acts(question: str) -> tuple[str, ...]:
     """The acts a question asks about, from its verbs: "What does the Parliament condemn?" → condemns;
-    "Que demande-t-il au SEAE ?" → calls_for, urges. Participles ("condamnés", "sentenced") are not acts."""
+    "Que demande-t-il au SEAE ?" → calls_for, urges; "Anything positive?" → welcomes. Participles
+    ("condamnés", "sentenced") are not acts."""
     found: list[str] = []
-    # a French participle ("condamné", "salués") says what was done to someone, not what Parliament does
-    words = [w for w in re.findall(r"[\w’']+", question.lower()) if not re.search(r"ée?s?$", w)]
+    # a French participle ("condamné", "salués") says what was done to someone, not what Parliament does;
+    # an elided word is a word: "Qu'attend le Parlement" asks what it expects
+    words = [w for w in re.findall(r"\w+", question.lower()) if not re.search(r"ée?s?$", w)]
     text = " " + " ".join(fold(w) for w in words) + " "
     for phrase, act in verbs()["asked"]:
         if f" {phrase} " in text:
             found += _COVERS.get(act, (act,))
     return tuple(dict.fromkeys(found))
+
+
+def is_act_word(words: str) -> bool:
+    """Whether these words ask about an act: "demands", "call for", "salue"."""
+    return bool(asked_acts(words))

@@ -19,6 +19,15 @@ class Unit:
     text: str  # clean text: no footnote markers, no page furniture, lines joined
     order: int  # position in the document, 0-based, footnotes last
     footnotes: tuple[int, ...] = ()  # numbers of the footnotes this unit refers to
+    marks: tuple[int, ...] = ()  # where in `text` each of those footnotes' markers stood
+
+    def cited_by(self, footnote: int) -> str:
+        """The words a footnote's marker closes, from the previous marker (or the start): in "its
+        resolutions of 18 April 2013⁴, of 15 March 2012⁵", note 5 is ", of 15 March 2012"."""
+        if footnote not in self.footnotes or len(self.marks) != len(self.footnotes):
+            return ""
+        i = self.footnotes.index(footnote)
+        return self.text[self.marks[i - 1] if i else 0 : self.marks[i]].strip(" ,;")
 
     def as_json(self) -> dict[str, str]:
         return {"id": self.id, "kind": self.kind, "label": self.label, "text": self.text}

@@ -154,10 +154,14 @@ def _is_formula(text: str, digit_at: int) -> bool:
     return bool(word) and word.group(0).isupper() and len(word.group(0)) <= 3
 
 
-def _link_footnotes(texts: list[str], count: int) -> tuple[list[str], list[tuple[int, ...]]]:
+def _link_footnotes(
+    texts: list[str], count: int
+) -> tuple[list[str], list[tuple[int, ...]], list[tuple[int, ...]]]:
     """Find the markers 1..count in order, glued to a word ("part1") or to a year ("20134" is 2013
-    with note 4), remove them from the text and record which unit refers to which note."""
+    with note 4), remove them from the text and record which unit refers to which note, and where in the
+    cleaned text each marker stood."""
     refs: list[list[int]] = [[] for _ in texts]
+    marks: list[list[int]] = [[] for _ in texts]
     texts = list(texts)
     unit, pos = 0, 0
     for n in range(1, count + 1):
@@ -169,12 +173,13 @@ def _link_footnotes(texts: list[str], count: int) -> tuple[list[str], list[tuple
             if m:
                 texts[unit] = texts[unit][: m.start()] + texts[unit][m.end() :]
                 refs[unit].append(n)
+                marks[unit].append(m.start())
                 pos = m.start()
                 break
             unit, pos = unit + 1, 0
         else:
             raise ParseError(f"footnote {n} is printed but no marker in the text refers to it")
-    return texts, [tuple(r) for r in refs]
+    return texts, [tuple(r) for r in refs], [tuple(m) for m in marks]
 
 
 def parse_resolution(text: str) -> Document:
@@ -204,10 +209,10 @@ def parse_resolution(text: str) -> Document:
         )
 
     joined = [_join(b.lines) for b in blocks]
-    texts, refs = _link_footnotes(joined, len(notes))
+    texts, refs, marks = _link_footnotes(joined, len(notes))
     units = [
-        Unit(id=f"{b.kind}-{b.label}", kind=b.kind, label=b.label, text=t, order=i, footnotes=r)  # type: ignore[arg-type]
-        for i, (b, t, r) in enumerate(zip(blocks, texts, refs, strict=True))
+        Unit(id=f"{b.kind}-{b.label}", kind=b.kind, label=b.label, text=t, order=i, footnotes=r, marks=k)  # type: ignore[arg-type]
+        for i, (b, t, r, k) in enumerate(zip(blocks, texts, refs, marks, strict=True))
     ]
     units += [
         Unit(id=f"footnote-{n}", kind="footnote", label=str(n), text=note.strip(), order=len(units) + n - 1)

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.settings import Settings
-from index.acts import asked_acts, from_metadata
+from index.acts import asked_acts, from_metadata, is_act_word
 from index.answerable import missing, unasked
 from index.coverage import Term, Vocabulary
 from index.followup import resolve
 from index.lexical import LexicalIndex, bridge_terms
 from index.models import Unit
+from index.ordinals import ordinal_unit
 from index.parse import is_closing
 from index.references import find_references
 from index.store import Index, search_texts
@@ -35,6 +36,12 @@ SOURCE_PRIOR = 0.5
 # A question about what the Parliament does ("what does it condemn", "que demande-t-il au SEAE") lifts the
 # units that carry that act (index/acts.py) and lowers the others: "condamnés" in a recital is no act.
 ACT_BOOST, ACT_OTHER = 1.6, 0.6
+# Where a text was published is in the footnotes ("JO C 45 du 5.2.2016, p. 85"): the citations name the
+# texts, their footnotes the Official Journal (or the "texts adopted") that printed them.
+PUBLISHED_BOOST = 2.0
+_ASKS_PUBLICATION = re.compile(
+    r"\b(publi\w*|official journal|journal officiel|OJ|JO|texts adopted|textes adopt[ée]s)\b", re.I
+)
 _ASKS_SOURCES = re.compile(
     r"\b(vu|visas?|citations?|notes?|footnotes?|sources?|r[ée]f[ée]ren\w*|pr[ée]c[ée]dent\w*|ant[ée]rieur\w*|"
     r"earlier|previous|prior|former|adopt\w*|journal|JO|OJ|accord\w*|agreement\w*|sign\w*|conclusions?|"
@@ -64,6 +71,8 @@ class Retrieval:
     followup: bool = False
     unmentioned: list[Term] = field(default_factory=list)  # key terms the text never uses, needed or not
     acts: tuple[str, ...] = ()  # the Parliament's acts the question asks about ("condemns", "calls_for")
+    # each key term (folded) → the units that speak of it, in either language: "unions" → recital-E, § 6 …
+    naming: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -153,10 +162,28 @@ class Retriever:
         if not _ASKS_SOURCES.search(question):
             fused = fused * self._source_prior
         acts = asked_acts(question)
+        placed = ordinal_unit(
+            question, self.units, acts, lambda unit_id: self.unit_acts.get(unit_id, frozenset()), is_act_word
+        )
+        # the words that say where to look ("la première chose") or what the Parliament does ("happy",
+        # "reproche"), not what the question is about
+        pointers = [
+            t
+            for t in resolved.terms
+            if (acts and is_act_word(t.folded)) or (placed and t.folded in placed.words)
+        ]
         if acts:
             carries = np.array([bool(self.unit_acts.get(u.id, frozenset()) & set(acts)) for u in self.units])
             fused = fused * np.where(carries, ACT_BOOST, ACT_OTHER)
+            if len(pointers) == len(resolved.terms):  # about the act alone: the units that carry it lead
+                fused = fused + np.where(carries, fused.max(), 0.0)
+        if _ASKS_PUBLICATION.search(question):
+            fused = fused * np.where([u.kind == "footnote" for u in self.units], PUBLISHED_BOOST, 1.0)
         references = find_references(question)
+        if placed and placed.named and not references:  # "the second recital": named outright
+            references = [placed.unit_id]
+        elif placed and not placed.named:  # "the first thing MEPs demand": the first unit that demands
+            fused[self._position[placed.unit_id]] += fused.max()
         referenced = {r for r in references if r in self._position}
         top = fused.max() if len(fused) else 0.0
         for r in referenced:
@@ -173,6 +200,8 @@ class Retriever:
             for i in order
         ]
         unmentioned = self.vocabulary.uncovered(resolved.terms, resolved.text)
+        if set(unmentioned) <= set(pointers):  # "Is the Parliament happy about anything?": nothing lacking
+            unmentioned = []
         own = self.vocabulary.key_terms(resolved.question)
         return Retrieval(
             question,
@@ -185,4 +214,5 @@ class Retriever:
             followup=resolved.followup,
             unmentioned=unmentioned,
             acts=acts,
+            naming={t.folded: frozenset(self.vocabulary.units_naming(t)) for t in resolved.terms},
         )

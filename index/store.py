@@ -31,7 +31,7 @@ from index.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT = "6"  # bump when what is embedded, or how, changes
+INDEX_FORMAT = "7"  # bump when what is embedded, or how, changes
 _BATCH = 16
 
 
@@ -63,15 +63,16 @@ class BuildReport:
 
 
 def search_texts(document: Document) -> dict[str, str]:
-    """What is searched for each unit: its text; a footnote ("JO C 45 …") also carries the text of the
-    unit that refers to it, which says what the reference is about."""
+    """What is searched for each unit: its text; a footnote ("JO C 45 …") also carries the words its
+    marker closes ("… du 18 avril 2013"), which name the text it refers to, and the whole unit that
+    refers to it, which says what the reference is about."""
     referrers = {n: u for u in document.units for n in u.footnotes}
-    return {
-        u.id: f"{u.text} — {referrers[int(u.label)].text}"
-        if u.kind == "footnote" and int(u.label) in referrers
-        else u.text
-        for u in document.units
-    }
+    texts = {u.id: u.text for u in document.units}
+    for u in document.of_kind("footnote"):
+        if (referrer := referrers.get(int(u.label))) is not None:
+            named = referrer.cited_by(int(u.label))
+            texts[u.id] = " — ".join(t for t in (u.text, named, referrer.text) if t)
+    return texts
 
 
 def fingerprint(corpus_text: str, model_id: str, english_text: str = "") -> str:

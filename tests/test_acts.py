@@ -11,10 +11,13 @@ from click.testing import CliRunner
 from telegram.ext import Application
 
 from bot import cli as cli_module
+from bot.answers.shape import choose_units, two_kinds
 from bot.pipeline import Pipeline
 from bot.settings import DEFAULT_CORPUS, DEFAULT_CORPUS_EN, Settings
 from index.acts import asked_acts, unit_acts
+from index.models import Document
 from index.parse import parse_resolution
+from index.retrieve import Hit, Retrieval
 from tests.botapi_server import BotApiServer
 from tests.telegram_helpers import ask
 
@@ -45,6 +48,11 @@ def test_the_acts_of_both_languages_agree() -> None:
         ("Que demande le Parlement au SEAE ?", ("calls_for", "urges")),
         ("Pourquoi a-t-il été condamné ?", ()),  # a participle: what was done to someone
         ("Would you call Kazakhstan a democracy?", ()),
+        ("What does the Parliament find positive?", ("welcomes",)),
+        ("Le Parlement est-il satisfait de quelque chose ?", ("welcomes",)),
+        ("What does the resolution criticise?", ("condemns", "regrets", "concerned")),
+        ("Qu'espère le Parlement de cet accord ?", ("expects",)),  # an elided word is a word
+        ("What does the EU hope for?", ("expects",)),
     ],
 )
 def test_a_question_names_an_act_by_its_verb(question: str, acts: tuple[str, ...]) -> None:
@@ -83,6 +91,35 @@ def test_what_it_says_about_a_subject_gives_what_it_notes_and_what_it_asks(
     assert kinds == {"recital", "paragraph"}
     assert answer.text.index(headings[0]) < answer.text.index(headings[1])
     assert len(answer.text) <= 1300
+
+
+def _retrieval(document: Document, ranked: list[tuple[str, float]], naming: dict[str, set[str]]) -> Retrieval:
+    units = document.by_id()
+    hits = [Hit(units[unit_id], score, 0.8, 0.0) for unit_id, score in ranked]
+    question = "What does the resolution say about online freedom?"
+    return Retrieval(question, question, hits, [], naming={t: frozenset(u) for t, u in naming.items()})
+
+
+def test_the_asks_part_quotes_a_paragraph_about_the_subject_or_none(document: Document) -> None:
+    ranked = [("recital-L", 1.0), ("recital-C", 0.9), ("paragraph-7", 0.8), ("recital-K", 0.75)]
+    ranked += [("paragraph-9", 0.7), ("paragraph-1", 0.65)]
+    everywhere = {f"paragraph-{n}" for n in range(1, 12)}  # "freedom": 11 paragraphs, no subject
+    online = {"recital-L", "recital-K", "paragraph-9", "footnote-1"}
+    chosen = choose_units(_retrieval(document, ranked, {"freedom": everywhere, "online": online}), 2)
+    assert [u.id for u in chosen] == ["recital-L", "paragraph-9"] and two_kinds(chosen)
+    # § 7 only shares "freedom", the word every paragraph has: the part is left out, not filled with it
+    chosen = choose_units(_retrieval(document, ranked, {"freedom": everywhere, "online": {"recital-L"}}), 2)
+    assert [u.id for u in chosen] == ["recital-L"]
+    # citations and footnotes do not make a word common: "online" is still the subject
+    online |= {f"footnote-{n}" for n in range(2, 9)}
+    chosen = choose_units(_retrieval(document, ranked, {"online": online}), 2)
+    assert [u.id for u in chosen] == ["recital-L", "paragraph-9"]
+
+
+def test_a_subject_question_quotes_the_paragraph_on_that_subject(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("What does the resolution say about the freedom of bloggers online?")
+    assert answer.citations == ["recital-L", "paragraph-9"]
+    assert "What it asks or decides:" in answer.text
 
 
 def test_who_wrote_the_resolution_says_what_the_text_does_not_state(pipeline: Pipeline) -> None:

@@ -8,7 +8,11 @@ import pytest
 
 from bot.pipeline import Pipeline
 from bot.settings import Settings
+from index.acts import asked_acts, is_act_word
+from index.models import Document
+from index.ordinals import ordinal_unit
 from index.references import find_references
+from index.store import search_texts
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +124,103 @@ def test_a_question_is_embedded_once_per_answer(pipeline: Pipeline, monkeypatch:
     pipeline.ask("Qui est Natalia Ulasik ?")
     assert seen == ["Qui est Natalia Ulasik ?"]
     assert not embeddings.E5Embeddings().query("Qui est Natalia Ulasik ?").flags.writeable
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is the last thing the Parliament demands?", "paragraph-16"),
+        ("Quelle est la première chose que demande le Parlement ?", "paragraph-1"),
+        ("What does the Parliament call for first?", "paragraph-1"),
+    ],
+)
+def test_the_place_of_an_act_picks_the_nth_paragraph_that_carries_it(
+    pipeline: Pipeline, question: str, expected: str
+) -> None:
+    assert top(pipeline, question) == [expected]
+    answer = pipeline.ask(question)  # "chose", "last": where to look, no subject the text lacks
+    assert not answer.refused and answer.citations[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What does the third recital say?", "recital-C"),
+        ("Que dit le dernier paragraphe ?", "paragraph-17"),
+        ("the second footnote?", "footnote-2"),
+    ],
+)
+def test_a_unit_named_by_its_place_is_a_reference(pipeline: Pipeline, question: str, expected: str) -> None:
+    retrieval = pipeline.search(question)
+    assert retrieval.references == [expected] and retrieval.hits[0].referenced
+    assert pipeline.ask(question).citations == [expected]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the Parliament ask about the last elections?",
+        "Is this the first time the Parliament condemns Kazakhstan?",
+        "What did MEPs demand last year?",
+        "What is the first priority of the EPCA?",  # a place, but no act and no kind of unit to count
+    ],
+)
+def test_a_place_in_time_or_without_an_act_picks_no_unit(document: Document, question: str) -> None:
+    every_act = frozenset({"calls_for", "urges", "condemns", "welcomes"})
+    assert (
+        ordinal_unit(question, document.units, asked_acts(question), lambda _: every_act, is_act_word) is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Is the European Parliament happy about anything?", {"paragraph-3", "paragraph-11"}),
+        ("Y a-t-il des points positifs pour le Kazakhstan dans ce texte ?", {"paragraph-3", "paragraph-11"}),
+        ("Que reproche le Parlement au Kazakhstan ?", {"paragraph-3"}),
+    ],
+)
+def test_an_assessment_finds_what_the_parliament_welcomes_or_condemns(
+    pipeline: Pipeline, question: str, expected: set[str]
+) -> None:
+    assert top(pipeline, question)[0] in expected
+    answer = pipeline.ask(question)
+    assert not answer.refused and answer.citations and set(answer.citations) <= expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does the text hope the agreement will bring?",
+        "Qu'espère le Parlement de l'accord avec le Kazakhstan ?",
+    ],
+)
+def test_a_hope_finds_the_paragraph_that_carries_it_not_the_recital_on_the_agreement(
+    pipeline: Pipeline, question: str
+) -> None:
+    assert top(pipeline, question) == ["paragraph-2"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "In which Official Journal was the resolution of 15 December 2011 on Central Asia published?",
+            "footnote-7",
+        ),
+        ("Où la résolution du 17 septembre 2009 a-t-elle été publiée ?", "footnote-6"),
+        ("Where was the resolution of March 2012 printed in the Official Journal?", "footnote-5"),
+    ],
+)
+def test_where_a_text_was_published_is_its_footnote(pipeline: Pipeline, question: str, expected: str) -> None:
+    assert top(pipeline, question) == [expected]
+
+
+def test_a_footnote_is_searched_with_the_words_its_marker_closes(document: Document) -> None:
+    citation = document.by_id()["citation-3"]
+    assert citation.cited_by(5) == "du 15 mars 2012"
+    assert citation.cited_by(4).endswith("notamment celles du 18 avril 2013")
+    assert citation.cited_by(7) == ""  # not one of its notes
+    searched = search_texts(document)["footnote-5"]
+    assert searched.startswith(f"{document.by_id()['footnote-5'].text} — du 15 mars 2012 — ")
+    assert searched.endswith(citation.text)

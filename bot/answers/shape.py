@@ -15,8 +15,12 @@ from index.retrieve import Retrieval
 # A second unit is quoted only when its fused score is close to the first one's …
 SECOND_UNIT_RATIO = 0.95
 # … or, for "what does it say about X", when it is the best unit of the other kind (recital or paragraph)
-# among the first few and not far behind.
-OTHER_KIND_RATIO, OTHER_KIND_WITHIN = 0.6, 4
+# among the first few, not far behind, and about X: it speaks of one of the question's specific key terms,
+# one that at most SUBJECT_UNITS recitals and paragraphs speak of ("unions", "online"; not "freedom",
+# "rights"). A paragraph that only shares the question's general words is about another subject: that
+# part is left out.
+OTHER_KIND_RATIO, OTHER_KIND_WITHIN = 0.6, 6
+SUBJECT_UNITS = 8
 _SAYS_ABOUT = re.compile(
     r"\b(que|qu['’]est-ce que|ce que)\s+(dit|disent|pense|pensent|contient)\b|\bparle(nt)?-t-(elle|il|ils)\b|"
     r"\bposition\b|\bsays?\s+(anything\s+)?about\b|\bsaid about\b|\bthink about\b|\bstance on\b|"
@@ -42,9 +46,23 @@ def choose_units(retrieval: Retrieval, max_units: int) -> list[Unit]:
     if any(u.kind == other for u in chosen):
         return chosen
     for hit in hits[1:OTHER_KIND_WITHIN]:
-        if hit.unit.kind == other and hit.score >= OTHER_KIND_RATIO * top.score:
+        if (
+            hit.unit.kind == other
+            and hit.score >= OTHER_KIND_RATIO * top.score
+            and about(retrieval, hit.unit)
+        ):
             return [*chosen[: max_units - 1], hit.unit]
     return chosen
+
+
+def about(retrieval: Retrieval, unit: Unit) -> bool:
+    """The unit speaks of the question's subject: of one of its key terms that few recitals and
+    paragraphs speak of (the citations and footnotes, which list texts by title, do not count)."""
+    for units in retrieval.naming.values():
+        body = [u for u in units if u.startswith(_KINDS)]
+        if unit.id in body and len(body) <= SUBJECT_UNITS:
+            return True
+    return False
 
 
 def two_kinds(units: list[Unit]) -> bool:
