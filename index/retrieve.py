@@ -46,7 +46,8 @@ _ASKS_SOURCES = re.compile(
     r"\b(vu|visas?|citations?|notes?|footnotes?|sources?|r[ée]f[ée]ren\w*|pr[ée]c[ée]dent\w*|ant[ée]rieur\w*|"
     r"earlier|previous|prior|former|adopt\w*|journal|JO|OJ|accord\w*|agreement\w*|sign\w*|conclusions?|"
     r"strat[ée]gie|strategy|dialogues?|r[èe]glement|rules|transm\w*|forward\w*|sen[dt]|envo\w*|"
-    r"destinataires?|addressees?)\b",
+    r"destinataires?|addressees?|pr[ée]ambule|preamble|refer\w*|cit[ée]\w*|positions?|"
+    r"(?:19|20)\d\d resolutions?|r[ée]solutions? (?:of|du|de|from|in) (?:\w+ )?(?:19|20)\d\d)\b",
     re.I,
 )
 

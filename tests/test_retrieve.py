@@ -224,3 +224,17 @@ def test_a_footnote_is_searched_with_the_words_its_marker_closes(document: Docum
     searched = search_texts(document)["footnote-5"]
     assert searched.startswith(f"{document.by_id()['footnote-5'].text} — du 15 mars 2012 — ")
     assert searched.endswith(citation.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("Does the preamble mention the Council conclusions on Central Asia?", "citation-6"),
+        ("Le préambule renvoie-t-il au dialogue annuel sur les droits de l'homme ?", "citation-7"),
+        ("Which 2011 resolution is referred to?", "citation-5"),
+    ],
+)
+def test_questions_about_the_preamble_and_dated_resolutions_find_the_citations(
+    pipeline: Pipeline, question: str, gold: str
+) -> None:
+    assert top(pipeline, question) == [gold]
