@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bot.settings import Settings
 from tests.botapi_server import BotApiServer
+from tests.model_server import ChatEndpoint
 from tests.telegram_helpers import TOKEN
 
 START = 120.0  # seconds for a bot process to open its index and poll (2 busy cores)
@@ -98,30 +99,16 @@ class ChromaServer:
             self.process.wait()
 
 
-class StuckModelServer:
+class StuckModelServer(ChatEndpoint):
     """An OpenAI-compatible endpoint that misbehaves: `hang` accepts and never answers; `drip` sends a
     valid answer one byte every `every` seconds (each read is quick, the whole takes minutes)."""
+
+    name = "stuck-model"
 
     def __init__(self, mode: str, every: float = 1.5) -> None:
         self.mode, self.every, self.requests = mode, every, 0
         self.closing = threading.Event()
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="stuck-model", daemon=True)
-        self.thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(timeout=10)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
-
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/v1/chat/completions", self._completions)
-        self.runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self.runner.addresses[0][1]
+        super().__init__()
 
     async def _completions(self, request: web.Request) -> web.StreamResponse:
         self.requests += 1
@@ -141,6 +128,5 @@ class StuckModelServer:
 
     def stop(self) -> None:
         self.closing.set()
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(timeout=10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
+        super().stop()
         self.thread.join(timeout=10)

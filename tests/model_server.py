@@ -17,11 +17,15 @@ _UNIT = re.compile(r'<unit id="([^"]+)">\n(.*?)\n</unit>', re.S)
 _SENTENCE = re.compile(r"(?<=[;.])\s")
 
 
-class QuotingModelServer:
-    def __init__(self, delay: float = 0.0, claim: str | None = None) -> None:
-        self.delay, self.claim, self.requests = delay, claim, 0
+class ChatEndpoint:
+    """An OpenAI-compatible `/v1/chat/completions` on 127.0.0.1 (a free port), served from its own thread;
+    subclasses answer in `_completions`."""
+
+    name = "chat-endpoint"
+
+    def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="quoting-model", daemon=True)
+        self.thread = threading.Thread(target=self.loop.run_forever, name=self.name, daemon=True)
         self.thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(timeout=10)
 
@@ -36,6 +40,21 @@ class QuotingModelServer:
         await self.runner.setup()
         await web.TCPSite(self.runner, "127.0.0.1", 0).start()
         self.port = self.runner.addresses[0][1]
+
+    async def _completions(self, request: web.Request) -> web.StreamResponse:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(timeout=10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+class QuotingModelServer(ChatEndpoint):
+    name = "quoting-model"
+
+    def __init__(self, delay: float = 0.0, claim: str | None = None) -> None:
+        self.delay, self.claim, self.requests = delay, claim, 0
+        super().__init__()
 
     def reply(self, prompt: str) -> str:
         """The JSON claims for a prompt: the first sentence of its first unit, or a refusal."""
@@ -59,7 +78,4 @@ class QuotingModelServer:
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
         })
 
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(timeout=10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
