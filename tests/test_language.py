@@ -30,3 +30,19 @@ def test_language_of_short_questions(text: str, expected: str) -> None:
 def test_question_without_clues_takes_the_conversation_language() -> None:
     assert detect_language("§ 6", fallback="en") == "en"
     assert detect_language("§ 6", fallback="fr") == "fr"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Trade union rules?", "en"),  # no function word: "rules", "trade" are only in the English text
+        ("Interpol notices?", "en"),
+        ("EU Central Asia strategy?", "en"),  # "eu" is also a French word; "strategy", "asia" are not
+        ("Stratégie pour l'Asie centrale ?", "fr"),
+        ("regles ONG", "fr"),  # typed without accents
+    ],
+)
+def test_short_questions_take_their_language_from_the_words_only_one_rendering_of_the_text_uses(
+    text: str, expected: str
+) -> None:
+    assert detect_language(text, fallback="fr" if expected == "en" else "en") == expected

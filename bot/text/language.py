@@ -28,6 +28,28 @@ _FR_LETTERS = re.compile(r"[éèêàùâîôûçœ]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
+def _text_cues() -> tuple[frozenset[str], frozenset[str]]:
+    """Words (folded, 4 letters or more) of the French text that its English rendering lacks, and the
+    reverse: "règles", "stratégie" / "rules", "strategy", "cases". The two renderings of one text are a
+    dictionary of exactly the words its readers use; names are in both and say nothing."""
+    from importlib import resources
+
+    def words(name: str) -> set[str]:
+        text = resources.files("index").joinpath(f"data/{name}").read_text(encoding="utf-8")
+        return {_fold(w) for w in _WORD.findall(text.lower()) if len(w) >= 4}
+
+    stem = "ep-resolution-2019-2610-RSP-kazakhstan"
+    fr, en = words(f"{stem}.fr.txt"), words(f"{stem}.en.txt")
+    return frozenset(fr - en), frozenset(en - fr)
+
+
+def _fold(word: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
 def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
@@ -41,12 +63,17 @@ def _common_words(text: str) -> list[str]:
 
 
 def detect_language(text: str, fallback: Lang = DEFAULT_LANGUAGE) -> Lang:
-    """fr or en. Function words decide first ("qui est" / "who is"), then lingua on the text without
-    names; a question that gives no clue ("§ 6", "CDK ?") takes `fallback` (the conversation's language)."""
+    """fr or en. Function words and the words only one rendering of the text uses decide first ("qui est"
+    / "who is", "stratégie" / "strategy"), then lingua on the text without names; a question that gives no
+    clue ("§ 6", "CDK ?") takes `fallback` (the conversation's language)."""
     words = _common_words(text)
     elided = sum(1 for w in words if re.match(r"^(l|d|qu|n|s|j|c)['’]", w))
     fr = sum(1 for w in words if w in _FR_ONLY or w in _FR_CUES) + elided
     en = sum(1 for w in words if w in _EN_ONLY or w in _EN_CUES)
+    fr_text, en_text = _text_cues()  # and the words only one rendering of the text uses ("strategy")
+    folded = [_fold(w) for w in words]
+    fr += sum(1 for w in folded if w in fr_text)
+    en += sum(1 for w in folded if w in en_text)
     if fr != en and max(fr, en) >= 2 * min(fr, en) + 1:
         return "fr" if fr > en else "en"
     if _FR_LETTERS.search(" ".join(words)):
