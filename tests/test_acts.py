@@ -81,6 +81,7 @@ def test_an_act_question_quotes_the_clause_that_carries_the_act(
     [
         ("What does the resolution say about trade unions?", ("What the Parliament notes:", "What it asks")),
         ("Que dit la résolution sur les syndicats ?", ("Le Parlement constate :", "Ce qu'il demande")),
+        ("Qu'est-ce que le texte dit des syndicats ?", ("Le Parlement constate :", "Ce qu'il demande")),
     ],
 )
 def test_what_it_says_about_a_subject_gives_what_it_notes_and_what_it_asks(

@@ -22,7 +22,8 @@ SECOND_UNIT_RATIO = 0.95
 OTHER_KIND_RATIO, OTHER_KIND_WITHIN = 0.6, 6
 SUBJECT_UNITS = 8
 _SAYS_ABOUT = re.compile(
-    r"\b(que|qu['’]est-ce que|ce que)\s+(dit|disent|pense|pensent|contient)\b|\bparle(nt)?-t-(elle|il|ils)\b|"
+    r"\b(que|qu['’]est-ce que|ce que)\s+(?:(?:la|le|ce|cette)\s+(?:r[ée]solution|texte|parlement|pe)\s+)?"
+    r"(dit|disent|pense|pensent|contient)\b|\bparle(nt)?-t-(elle|il|ils)\b|"
     r"\bposition\b|\bsays?\s+(anything\s+)?about\b|\bsaid about\b|\bthink about\b|\bstance on\b|"
     r"\bposition on\b|\bmentions?\b",
     re.I,
