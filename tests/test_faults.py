@@ -190,6 +190,7 @@ def _stop_between_answers(bot: BotProcess, server: BotApiServer, state_path: Pat
     few milliseconds between a reply and its mark are the one window in which a kill repeats an answer."""
     for _ in range(100):
         bot.signal(signal.SIGSTOP)
+        time.sleep(0.1)  # a reply already on its way reaches the server before we count
         db = sqlite3.connect(state_path)
         try:
             done = db.execute("SELECT count(*) FROM inbox WHERE done = 1").fetchone()[0]

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import httpx
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
@@ -119,10 +119,20 @@ async def answer_question(message: Message, context: ContextTypes.DEFAULT_TYPE, 
     await stored(context, "remember", None, chat_id, question)
     share = question if context.bot.supports_inline_queries else None  # ↗ Share needs inline mode
     parts = render_telegram(answer)
+    keyboard = answer_keyboard(answer, answer_id, share)
+    sending = asyncio.ensure_future(_send(message, parts, keyboard))
+    try:
+        await asyncio.shield(sending)
+    except asyncio.CancelledError:
+        # A stop's drain ran out while the answer was going out: finish sending it, so that the update is
+        # marked done and not answered a second time after the restart.
+        await sending
+
+
+async def _send(message: Message, parts: list[str], keyboard: InlineKeyboardMarkup) -> None:
+    """The answer's messages in order, the buttons under the last."""
     for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        keyboard = answer_keyboard(answer, answer_id, share) if last else None
-        await message.reply_html(part, reply_markup=keyboard)
+        await message.reply_html(part, reply_markup=keyboard if i == len(parts) - 1 else None)
 
 
 @contextlib.asynccontextmanager
