@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from index.coverage import Term, Vocabulary, not_key_terms, predicate_words
+from index.coverage import Term, Vocabulary, name_like, not_key_terms, predicate_words
 from index.lexical import fold
 
 # A covered key term counts fully when at most SPECIFIC units name it, half when at most SHARED do:
@@ -99,16 +99,10 @@ _WHO_VERB = re.compile(
 )
 _COPULAS = frozenset(["est", "sont", "etait", "etaient", "ete", "sera", "is", "are", "was", "were", "been"])
 FACT_COVERAGE = 0.5  # a fact question whose best unit holds at most this share of its key terms: not answered
-ASKS_FIGURE = re.compile(
-    r"\b(combien|nombre|chiffres?|pourcentage|montant|how many|how much|number of|figures?|percentage|"
-    r"amount)\b",
-    re.I,
-)
 ASKS_DATE = re.compile(
     r"\b(quand|quelle date|quelle ann[ée]e|depuis quand|when|what date|what year|which year|since when)\b",
     re.I,
 )
-NUMBER = re.compile(r"\d")
 YEAR_OR_MONTH = re.compile(
     r"\b(1[89]\d\d|20\d\d|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
     r"décembre|january|february|march|april|may|june|july|august|september|october|november|december)\b",
@@ -143,14 +137,6 @@ def _countries_named(question: str, vocabulary: Vocabulary) -> list[Term]:
             if words and not any(vocabulary.covers(Term(w, w)) for w in words):
                 found.append(Term(written, name))
     return found
-
-
-def _name_like(term: Term, question: str) -> bool:
-    """A capitalized word that does not open the message, or a word with a digit: a name, a year, a figure."""
-    if any(c.isdigit() for c in term.word):
-        return True
-    first = _TOKEN.search(question)
-    return term.word[:1].isupper() and not (first and first.group() == term.word)
 
 
 def focus(question: str, terms: list[Term]) -> list[Term]:
@@ -202,7 +188,7 @@ def missing(
     asked = focus(question, terms) + complements(question, terms)
     named_countries = _countries_named(question, vocabulary)
     countries = {c.folded for c in named_countries}
-    carries = any(_name_like(t, question) or t in asked or t.folded in countries for t in uncovered)
+    carries = any(name_like(t, question) or t in asked or t.folded in countries for t in uncovered)
     others = [c for c in named_countries if c.folded not in {t.folded for t in uncovered}]
     if carries or others:  # all the words the text lacks, in the question's order: its subject
         return uncovered + others
@@ -225,18 +211,24 @@ def unasked(vocabulary: Vocabulary, terms: list[Term], question: str) -> list[Te
     if not asks_fact or not terms:
         return []
     naming = {t: vocabulary.units_naming(t) for t in terms}
-    counts: dict[str, int] = {}
-    for units in naming.values():
-        for unit in units:
-            counts[unit] = counts.get(unit, 0) + 1
-    most = max(counts.values(), default=0)
+    most, best = _best_units(naming, terms)
     if most <= FACT_COVERAGE * len(terms):
         # what the best units lack must include a word the text has in a few units: one in many units
         # ("people", "droits") or in none ("consent") may be the reader's own word for what the unit says
-        lacking = [[t for t in terms if u not in naming[t]] for u in sorted(counts) if counts[u] == most]
+        lacking = [[t for t in terms if u not in naming[t]] for u in best]
         if not any(all(not 0 < len(naming[t]) <= SPECIFIC for t in lacks) for lacks in lacking):
             return (lacking or [terms])[0]
     return _no_date(vocabulary, terms, question, naming) or _no_relation(vocabulary, terms, question, naming)
+
+
+def _best_units(naming: dict[Term, set[str]], terms: list[Term]) -> tuple[int, list[str]]:
+    """How many of `terms` the units naming most of them name, and those units (sorted ids)."""
+    counts: dict[str, int] = {}
+    for term in terms:
+        for unit in naming[term]:
+            counts[unit] = counts.get(unit, 0) + 1
+    most = max(counts.values(), default=0)
+    return most, sorted(u for u, n in counts.items() if n == most)
 
 
 def _no_relation(
@@ -267,12 +259,7 @@ def _no_date(
     subject = [t for t in terms if t not in asked and 0 < len(naming[t]) <= SPECIFIC]
     if not ASKS_DATE.search(question) or not subject:
         return []
-    counts: dict[str, int] = {}
-    for term in subject:
-        for unit in naming[term]:
-            counts[unit] = counts.get(unit, 0) + 1
-    most = max(counts.values())
-    holders = [u for u, n in counts.items() if n == most]
+    _, holders = _best_units(naming, subject)
     if any(YEAR_OR_MONTH.fullmatch(w) for u in holders for w in vocabulary.words_of(u)):
         return []
     return asked or subject

@@ -114,6 +114,17 @@ def predicate_words(question: str) -> set[str]:
     return found
 
 
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def name_like(term: Term, question: str) -> bool:
+    """A capitalized word that does not open the message, or a word with a digit: a name, a year, a figure."""
+    if any(c.isdigit() for c in term.word):
+        return True
+    first = _TOKEN.search(question)
+    return term.word[:1].isupper() and not (first and first.group() == term.word)
+
+
 def _unit_words(texts: list[str]) -> set[str]:
     """The folded words of one unit (in both languages), with the EU terms and everyday words its own words
     stand for: a unit that names the OIT also covers "ILO", one on LGBTI people covers "gay"."""

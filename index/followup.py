@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.coverage import Term, Vocabulary
+from index.coverage import Term, Vocabulary, name_like
 from index.lexical import fold
 
 # Words that point back to something named before ("il", "sa peine", "his sentence").
@@ -96,19 +96,12 @@ def _same_topic(own: list[Term], subject: list[Term], vocabulary: Vocabulary) ->
     return any(a & b for a in specific for b in named)
 
 
-def _names_its_own(message: str, own: list[Term]) -> bool:
-    """A name (a capitalized word inside the message) or a number ("2016") of its own: the message says
-    what it is about, it does not continue the last subject by sharing a unit with it."""
-    first = next(iter(_TOKEN.findall(message)), "")
-    return any(any(c.isdigit() for c in t.word) or (t.word[:1].isupper() and t.word != first) for t in own)
-
-
 def _leans(message: str, own: list[Term], subject: list[Term], vocabulary: Vocabulary) -> bool:
     if not subject:
         return False
     continues = (
         not _NEW_TOPIC.match(fold(message))
-        and not _names_its_own(message, own)
+        and not any(name_like(t, message) for t in own)  # a name or a number of its own: a new subject
         and _same_topic(own, subject, vocabulary)
     )
     return not own or points_back(message, own) or continues

@@ -7,6 +7,7 @@ Example usage: refusal(retrieval, "en", document).text → "Resolution … does 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -14,7 +15,7 @@ from bot.answers.models import Answer, Quote
 from bot.text.labels import cite, quoted_words
 from bot.text.language import Lang
 from bot.text.messages import say
-from index.answerable import ASKS_DATE, ASKS_FIGURE, NUMBER, YEAR_OR_MONTH
+from index.answerable import ASKS_DATE, YEAR_OR_MONTH
 from index.lexical import tokens
 from index.models import Document
 from index.parse import is_closing
@@ -22,6 +23,14 @@ from index.retrieve import Retrieval
 
 NEARBY = 3  # subjects offered with a refusal
 _NEARBY_KINDS = ("recital", "paragraph")
+_ASKS_FIGURE = re.compile(
+    r"\b(combien|nombre|chiffres?|pourcentage|montant|how many|how much|number of|figures?|percentage|"
+    r"amount)\b",
+    re.I,
+)
+_NUMBER = re.compile(r"\d")
+
+
 @lru_cache(maxsize=1)
 def topics() -> dict[str, dict[Lang, str]]:
     """Each unit's subject in French and English (data/topics.tsv), as offered after a refusal."""
@@ -82,8 +91,8 @@ def gaps(retrieval: Retrieval, quotes: list[Quote], language: Lang) -> list[str]
     question = retrieval.question
     words = " ".join(t.word for t in retrieval.terms)  # key terms only: "Kazakhstan" frames every question
     terms = set(tokens(words)) | set(tokens(words, "english"))
-    if ASKS_FIGURE.search(question):
-        numbers = [q.text for q in quotes if NUMBER.search(YEAR_OR_MONTH.sub("", q.text))]
+    if _ASKS_FIGURE.search(question):
+        numbers = [q.text for q in quotes if _NUMBER.search(YEAR_OR_MONTH.sub("", q.text))]
         if not any(terms & set(tokens(text)) for text in numbers):
             notes.append(say("no_figure", language))
     if ASKS_DATE.search(question) and not any(YEAR_OR_MONTH.search(q.text) for q in quotes):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+
+from index.lexical import fold
 
 Lang = Literal["fr", "en"]
 DEFAULT_LANGUAGE: Lang = "fr"
@@ -32,21 +35,13 @@ def _text_cues() -> tuple[frozenset[str], frozenset[str]]:
     """Words (folded, 4 letters or more) of the French text that its English rendering lacks, and the
     reverse: "règles", "stratégie" / "rules", "strategy", "cases". The two renderings of one text are a
     dictionary of exactly the words its readers use; names are in both and say nothing."""
-    from importlib import resources
+    from bot.settings import DEFAULT_CORPUS, DEFAULT_CORPUS_EN
 
-    def words(name: str) -> set[str]:
-        text = resources.files("index").joinpath(f"data/{name}").read_text(encoding="utf-8")
-        return {_fold(w) for w in _WORD.findall(text.lower()) if len(w) >= 4}
+    def words(path: Path) -> set[str]:
+        return {fold(w) for w in _WORD.findall(path.read_text(encoding="utf-8")) if len(w) >= 4}
 
-    stem = "ep-resolution-2019-2610-RSP-kazakhstan"
-    fr, en = words(f"{stem}.fr.txt"), words(f"{stem}.en.txt")
+    fr, en = words(DEFAULT_CORPUS), words(DEFAULT_CORPUS_EN)
     return frozenset(fr - en), frozenset(en - fr)
-
-
-def _fold(word: str) -> str:
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +66,7 @@ def detect_language(text: str, fallback: Lang = DEFAULT_LANGUAGE) -> Lang:
     fr = sum(1 for w in words if w in _FR_ONLY or w in _FR_CUES) + elided
     en = sum(1 for w in words if w in _EN_ONLY or w in _EN_CUES)
     fr_text, en_text = _text_cues()  # and the words only one rendering of the text uses ("strategy")
-    folded = [_fold(w) for w in words]
+    folded = [fold(w) for w in words]
     fr += sum(1 for w in folded if w in fr_text)
     en += sum(1 for w in folded if w in en_text)
     if fr != en and max(fr, en) >= 2 * min(fr, en) + 1:
