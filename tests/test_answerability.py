@@ -169,6 +169,10 @@ def test_a_country_a_focus_or_a_complement_the_text_lacks_is_refused(
         ("Which year was Mukhtar Dzhakishev born?", "does not give this information"),
         ("Quand l'APCR est-il entré pleinement en vigueur ?", "ne donne pas cette information"),
         ("Where does the Venice Commission hold its sessions?", "does not give this information"),
+        # a name listed among others: the text says nothing more of them
+        ("Quelle organisation dirigeait Aset Matayev ?", "ne donne pas cette information"),
+        ("Dans quelle région Talgat Ayan a-t-il été arrêté ?", "ne donne pas cette information"),
+        ("In which region was Talgat Ayan arrested?", "does not give this information"),
     ],
 )
 @pytest.mark.parametrize("history", [[], "earlier"])
@@ -190,6 +194,8 @@ def test_a_fact_the_text_does_not_give_about_what_it_names_is_refused(
         ("When was Iskander Yerimbetov sentenced?", "recital-N", "2018"),
         ("Combien de journalistes ont été détenus en 2016 ?", "recital-D", "55"),
         ("How many people were detained in 2016?", "recital-D", "1 000"),
+        ("Quand la Commission de Venise a-t-elle rendu son avis ?", "recital-B", "2012"),
+        ("How many years was Almat Zhumagulov sentenced to?", "recital-I", "seven"),
     ],
 )
 def test_a_fact_the_text_gives_is_answered(pipeline: Pipeline, question: str, gold: str, fact: str) -> None:
