@@ -5,7 +5,8 @@
 Starts the test server (tests/llm_server.py) with the test model, then asks ~6 questions (FR, EN, one
 follow-up) through the generative pipeline. Prints the server's start time, then per question: time to
 answer, model calls, prompt and completion tokens, generation tokens/s (completion tokens over model
-time), and whether the answer was generative or fell back to the offline answer.
+time), and whether the answer was generative or fell back to the offline answer; then the end-to-end
+p50 and p95 seconds per answer and the model calls made (one per answer, follow-ups included).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def main() -> None:
         model.callbacks = [usage]
         pipeline = Pipeline(settings, llm=model)
         pipeline.ask("Qui est Natalia Ulasik ?")  # loads the index and e5 outside the timings
-        totals, rates = [], []
+        totals, rates, calls = [], [], []
         print(f"{'s/answer':>8} {'calls':>5} {'prompt':>6} {'compl':>5} {'tok/s':>6}  kind      question")
         for question, history in QUESTIONS:
             usage.reset()
@@ -80,14 +81,26 @@ def main() -> None:
             kind = "refused" if answer.refused else ("offline" if answer.quotes else "generated")
             totals.append(elapsed)
             rates.append(rate)
+            calls.append(usage.calls)
             print(
                 f"{elapsed:8.1f} {usage.calls:5d} {usage.prompt:6d} {usage.completion:5d} {rate:6.1f}  "
                 f"{kind:9s} {question}"
             )
-        print(f"median s/answer: {statistics.median(totals):.1f}; tokens/s: {statistics.median(rates):.1f}")
+        p50, p95 = percentile(totals, 50), percentile(totals, 95)
+        print(f"end-to-end s/answer: p50 {p50:.1f}, p95 {p95:.1f} (n={len(totals)}); "
+              f"model calls: {sum(calls)} for {len(calls)} answers; tokens/s: {statistics.median(rates):.1f}")
     finally:
         server.stop()
     print_server_rates(Path("llama-server.log"))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile, interpolated between the closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def print_server_rates(log: Path) -> None:

@@ -24,6 +24,8 @@ METRICS = (
     ("false_refusals", "in-scope questions refused"),
     ("language_match", "answers in the question's language"),
     ("quotes_language", "answers whose quotes are all in the question's language"),
+    ("generated", "LLM mode: answers written by the model (not refused, not quoted from the text)"),
+    ("fallback_noted", "LLM mode: answers quoted from the text instead of the model's, opening with a note"),
 )
 
 
@@ -55,6 +57,11 @@ def judge(pipeline: Pipeline, row: dict[str, Any]) -> dict[str, Any]:
     }
     if answer.quotes:
         result["quotes_language"] = all(q.language == row["lang"] for q in answer.quotes)
+    if pipeline.generator is not None:  # LLM mode: was the answer the model's, and is a fallback said?
+        result["generated"] = not answer.refused and not answer.quotes
+        if answer.quotes:
+            result["fallback_noted"] = bool(answer.note)
+        result["note"] = answer.note
     if row["type"] == "oos":
         result["oos_refused"] = answer.refused
         result["oos_in_chat" if history else "oos_alone"] = answer.refused

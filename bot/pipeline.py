@@ -119,7 +119,7 @@ class Pipeline:
         a text not known yet: none. tests/test_query_batch.py pins that these are the texts embedded."""
         history = _earlier(history)
         q = clean_question(question, self.settings.max_question_chars, history)
-        if not q.has_words or (self.generator is not None and history):
+        if not q.has_words:
             return []
         resolved = resolve(q.text, history, self.retriever.vocabulary)
         texts = [bridge_terms(q.text)]
@@ -153,13 +153,10 @@ class Pipeline:
         if self.generator is None or not generate:
             answer = self._offline(q.text, tuple(history), q.language, q.other)
         else:
-            from bot.answers.generate import rewrite_followup
-
-            # The model first makes a follow-up standalone; if it cannot, the conversation is searched.
-            standalone = rewrite_followup(self.llm, q.text, history)
-            rewritten = standalone != q.text
-            retrieval = self.retriever.search(standalone, [] if rewritten else history, q.language)
-            answer = self.generator.answer(retrieval, q.language, () if rewritten else history, on_units)
+            # One model call per answer: a follow-up is searched with the subject it leans on (as offline,
+            # index/followup.py) and the model reads it with the earlier questions.
+            retrieval = self.retriever.search(q.text, history, q.language)
+            answer = self.generator.answer(retrieval, q.language, history, on_units)
         if q.other:
             answer = answer.with_note(say("other_language", q.language))
         if q.truncated:

@@ -1,22 +1,19 @@
 """The checker's reading of a sentence without a model: numbers across languages, a unit's own number,
-polarity, who speaks and who acts, cause and effect (bot/answers/claim_rules.py)."""
+polarity, who speaks and who acts, cause and effect (bot/answers/claim_*.py)."""
 
 from __future__ import annotations
 
-from bot.answers.claim_rules import (
+from bot.answers.claim_actors import (
     actor_classes,
     addressed,
-    causal,
     first_actor,
-    numbers,
-    opposed,
     parliament_asks,
     requests,
-    segments,
     someone_else_asks,
-    swapped,
-    without_own_reference,
 )
+from bot.answers.claim_causes import causal, swapped
+from bot.answers.claim_numbers import numbers, without_own_reference
+from bot.answers.claim_polarity import opposed, segments
 
 
 def test_dates_and_number_words_read_the_same_in_french_and_english() -> None:
@@ -106,3 +103,65 @@ def test_reasons_are_read_after_because_and_after_a_sanction() -> None:
     reason = causal("Iskander Yerimbetov a été condamné pour espionnage.", "french")
     assert reason is not None and reason.cause == {"espionnag"}
     assert causal("Kazakhstan joined the Venice Commission in March 2012.", "english") is None
+
+
+def test_welcoming_what_the_unit_condemns_or_only_asks_for_is_another_evaluation() -> None:
+    from bot.answers.claim_polarity import other_evaluation
+
+    unit = ["welcomes the decision to release Ardak Ashim from the psychiatric clinic;",
+            "condemns a measure as brutal as punitive psychiatry;"]
+    assert other_evaluation("Parliament condemns the decision to release Ardak Ashim.", unit, "english")
+    assert not other_evaluation("Parliament condemns punitive psychiatry.", unit, "english")
+    asks = ["exhorte le gouvernement à mettre fin à la répression contre les syndicats;"]
+    assert other_evaluation("Le Parlement salue la liberté accordée aux syndicats.", asks, "french")
+
+
+def test_an_opposite_word_counts_in_the_part_of_the_unit_the_claim_is_anchored_to() -> None:
+    from bot.answers.claim_polarity import anchored_opposite
+
+    unit = "whereas, although protected by the Constitution, the right to association remains restricted;"
+    assert anchored_opposite("The Constitution restricts the right to association.", unit, "english")
+    assert not anchored_opposite("The right to association remains restricted.", unit, "english")
+
+
+def test_a_double_negation_is_no_negation() -> None:
+    from bot.answers.claim_polarity import negated
+
+    assert negated("the government has committed itself to tolerating no torture")
+    assert not negated("the government has never committed itself to tolerating no torture")
+
+
+def test_the_subject_of_a_verb_must_be_the_one_the_unit_gives_it() -> None:
+    from bot.answers.claim_actors import patient_made_agent, wrong_subject
+
+    parts = ["the police used excessive force against peaceful demonstrators who were trying to meet MEPs"]
+    assert wrong_subject("The police tried to meet MEPs.", parts, "english")
+    assert not wrong_subject("Peaceful demonstrators tried to meet MEPs.", parts, "english")
+    passive = ["whereas the use of social networks is monitored and restricted by the authorities"]
+    assert wrong_subject("Kyrgyzstan monitors the use of social networks.", passive, "english")
+    assert not wrong_subject("The authorities monitor the use of social networks.", passive, "english")
+    undergoes = ["human rights organisations are subjected to tax pressure"]
+    assert patient_made_agent("Human rights organisations put tax pressure on donors.", undergoes)
+    assert not patient_made_agent("Human rights organisations face tax pressure.", undergoes)
+
+
+def test_a_causal_claim_needs_the_same_link_in_the_unit_in_the_same_order() -> None:
+    from bot.answers.claim_causes import unbacked_link
+
+    unit = ("whereas in 2016 peaceful demonstrations against the amendment of the Land Code led to the "
+            "detention of more than 1 000 participants;")
+    assert unbacked_link("Peaceful demonstrations against the Land Code led to the detention of "
+                         "participants.", unit, "english") is None
+    assert unbacked_link("The detention of participants led to peaceful demonstrations against the "
+                         "Land Code.", unit, "english") == "cause and effect"
+    released = "whereas Kushakbaev was released on parole but remains banned from trade union activities;"
+    assert unbacked_link("Kushakbaev remains banned from union activities because he violated his parole.",
+                         released, "english") == "reason"
+
+
+def test_a_number_moved_to_another_noun_is_caught() -> None:
+    from bot.answers.claim_numbers import misbound
+
+    unit = "to revise the 2014 Law on Trade Unions and the 2015 Labour Code"
+    assert misbound("revise the 2015 Law on Trade Unions", unit, "english")
+    assert not misbound("revise the 2014 Law on Trade Unions", unit, "english")

@@ -12,7 +12,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 
-from bot.answers.generate import GenerativeAnswerer, parse_output, rewrite_followup
+from bot.answers.generate import GenerativeAnswerer, parse_output
 from bot.answers.llm import LLMError, is_openai_compatible, json_model, make_chat_model
 from bot.answers.models import Answer
 from bot.answers.prompts import PromptError, load_prompt, parse_prompt, prompt_text
@@ -136,31 +136,45 @@ def test_parse_output_tolerates_small_model_shapes() -> None:
     assert parse_output("Nothing here.") == (False, [Claim("Nothing here.")])
 
 
-def test_followup_is_rewritten_into_a_standalone_question() -> None:
-    model = RecordingModel(
-        responses=['Standalone question: "À combien d\'années Erlan Baltabay a-t-il été condamné ?"']
-    )
-    question = rewrite_followup(
-        model, "Et à combien d'années a-t-il été condamné ?", ["Qui est Erlan Baltabay ?"]
-    )
-    assert question == "À combien d'années Erlan Baltabay a-t-il été condamné ?"
-    assert "- Qui est Erlan Baltabay ?" in model.sent[0][1].content
+def test_a_followup_costs_one_model_call_that_carries_the_earlier_question(built_index_dir: Path) -> None:
+    reply = claims_json((f"{REPRESSION}.", ["paragraph-6"]))
+    model = RecordingModel(responses=[reply, reply])
+    pipeline = Pipeline(Settings(resobot_data_dir=built_index_dir), llm=model)
+    earlier = ["Que dit la résolution sur les syndicats ?"]
+    answer = pipeline.ask("Et que demande-t-il au gouvernement ?", earlier)
+    assert len(model.sent) == 1 and not answer.refused
+    assert "(earlier question: Que dit la résolution sur les syndicats ?)" in model.sent[0][-1].content
 
 
-def test_rewrite_is_skipped_without_history_and_survives_failure() -> None:
-    idle = RecordingModel(responses=["never"])
-    assert (
-        rewrite_followup(idle, "Qui est Maks Bokayev ?", []) == "Qui est Maks Bokayev ?" and idle.sent == []
-    )
-    broken = RecordingModel(responses=[""], error=httpx.ReadTimeout("slow"))
-    assert rewrite_followup(broken, "Et lui ?", ["Qui est Maks Bokayev ?"]) == "Et lui ?"
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [("en", "What does Parliament think about Kazakh bloggers' salaries?"),
+     ("fr", "Que pense le Parlement des salaires des blogueurs ?")],
+)
+def test_model_finding_no_answer_in_weak_evidence_is_a_localized_refusal(
+    pipeline: Pipeline, language: str, question: str
+) -> None:
+    retrieval = pipeline.retriever.search(question, [], language)  # type: ignore[arg-type]
+    assert not pipeline.answerer.answer(retrieval, language).refused  # type: ignore[arg-type]
+    model = RecordingModel(responses=[json.dumps({"refused": True, "claims": []})])
+    answer = GenerativeAnswerer(model, pipeline.answerer).answer(retrieval, language)  # type: ignore[arg-type]
+    assert model.sent, "the model was asked"
+    assert answer.refused and not answer.citations
+    assert answer.text.startswith(say("llm_refused", language))
+
+
+def test_weak_evidence_is_unmentioned_words_or_units_naming_no_key_term(pipeline: Pipeline) -> None:
+    strong = pipeline.retriever.search(TRADE_UNIONS)
+    given = [h.unit.id for h in strong.hits[:3]]
+    assert not pipeline.answerer.weak(strong, given)
+    assert pipeline.answerer.weak(strong, ["citation-8"])  # the Rules of Procedure name no trade union
 
 
 def test_prompt_without_a_placeholder_fails_loudly() -> None:
     with pytest.raises(PromptError, match=r"lacks the placeholder.*units"):
         parse_prompt("answer", "[system]\nAnswer in {language}.\n[user]\n{question}")
     with pytest.raises(PromptError, match=r"unknown placeholder.*topic"):
-        parse_prompt("rewrite", "[system]\n{topic}\n[user]\n{history} {question}")
+        parse_prompt("answer", "[system]\n{topic}\n[user]\n{units} {question} {language}")
     with pytest.raises(PromptError, match="no such prompt"):
         load_prompt("summary")
 
@@ -193,3 +207,24 @@ def test_an_english_question_gives_the_model_the_english_rendering(pipeline: Pip
     french = RecordingModel(responses=["{}"])
     ask(pipeline, french, TRADE_UNIONS, "fr")
     assert "considérant" in french.sent[0][1].content or "exhorte" in french.sent[0][1].content
+
+
+def test_llm_eval_counts_generated_answers_and_fallbacks_that_carry_a_note(
+    built_index_dir: Path, tmp_path: Path
+) -> None:
+    from bot.evaluate import evaluate_file
+
+    rows = [
+        {"id": "g1", "lang": "fr", "type": "fact", "question": TRADE_UNIONS, "gold": ["paragraph-6"]},
+        {"id": "g2", "lang": "fr", "type": "fact", "question": TRADE_UNIONS, "gold": ["paragraph-6"]},
+    ]
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    supported = claims_json((f"{REPRESSION}.", ["paragraph-6"]))
+    distorted = "Le Parlement salue la liberté totale accordée aux syndicats."
+    unsupported = claims_json((distorted, ["paragraph-6"]))
+    model = RecordingModel(responses=[supported, unsupported])
+    report = evaluate_file(Pipeline(Settings(resobot_data_dir=built_index_dir), llm=model), path)
+    assert report["overall"]["generated"] == 0.5
+    assert report["overall"]["fallback_noted"] == 1.0 and report["overall"]["fallback_noted_n"] == 1
+    assert report["questions"][1]["note"] == say("llm_unverified", "fr")

@@ -14,18 +14,17 @@ from dataclasses import replace
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
-from langchain_core.output_parsers import StrOutputParser
 
 from bot.answers.llm import json_model
 from bot.answers.models import Answer
 from bot.answers.offline import OfflineAnswerer
 from bot.answers.prompts import load_prompt, prompt_text
+from bot.answers.scope import refusal
 from bot.answers.shape import SECOND_UNIT_RATIO
 from bot.answers.verify import Claim, Evidence, compose, leaks_prompt, markers, verify_claims
 from bot.text.language import Lang
 from bot.text.messages import say
 from index.embeddings import E5Embeddings
-from index.lexical import tokens
 from index.models import Unit
 from index.retrieve import Retrieval
 from index.sentences import split_sentences
@@ -139,8 +138,9 @@ class GenerativeAnswerer:
 
     def answer(self, retrieval: Retrieval, language: Lang, history: Sequence[str] = (),
                on_units: Callable[[list[str]], None] | None = None) -> Answer:
-        """A verified generative answer, or the offline one. `history`: the earlier questions, to pass
-        only when the question could not be rewritten into a standalone one (rewrite_followup).
+        """A verified generative answer, a refusal, or the offline one with a note saying why. `history`:
+        the earlier questions of the conversation; a follow-up is answered in their light in the same
+        model call (one call per answer: no separate rewrite of the question).
         `on_units` is told the ids of the units given to the model, just before it is asked."""
         offline = self.offline.answer(retrieval, language)
         if offline.refused:  # out of scope, or a unit that does not exist: the model is not asked
@@ -151,7 +151,7 @@ class GenerativeAnswerer:
         quoted = self.offline.quote_language(language)  # English questions get the English rendering
         if quoted == "en" and self.offline.index.english is not None:
             units = [self.offline.index.english.by_id()[u.id] for u in units]
-        # Without a standalone rewrite, the earlier questions go with the question (fenced alike).
+        # The earlier questions go with the question (fenced alike): a follow-up is read in their light.
         earlier = [f"(earlier question: {h})" for h in history[-2:]]
         inputs = {
             "units": format_units(units),
@@ -167,6 +167,10 @@ class GenerativeAnswerer:
             return offline.with_note(say("llm_unreachable", language))
         logger.debug("model output: %s", raw)
         refused, claims = parse_output(raw)
+        if refused and self.offline.weak(retrieval, [u.id for u in units]):
+            logger.info("model found no answer and the evidence is weak: refused")
+            refused_answer = refusal(retrieval, language, self.offline.document)
+            return refused_answer.with_note(say("llm_refused", language))
         if refused:
             logger.info("model refused although retrieval found evidence; offline answer")
             return offline.with_note(say("llm_no_answer", language))
@@ -182,42 +186,3 @@ class GenerativeAnswerer:
             logger.warning("model output repeats its prompt; offline answer")
             return offline.with_note(say("llm_withheld", language))
         return Answer(text, language, citations, refused=False)
-
-
-def clean_rewrite(raw: str) -> str:
-    """The first line of a rewrite, without a "Standalone question:" prefix or wrapping quotes."""
-    line = next((s.strip() for s in raw.strip().splitlines() if s.strip()), "")
-    line = re.sub(r"^(standalone question|question( autonome)?)\s*:\s*", "", line, flags=re.I)
-    return line.strip().strip("\"'«»“”‹› ").strip()
-
-
-def adds_context(rewritten: str, question: str, history: Sequence[str]) -> bool:
-    """True if the rewrite brought in a content word of the conversation that the question lacked (a
-    name, a topic): a rewrite that only rephrases "what is he accused of?" would lose the thread."""
-    new = (set(tokens(rewritten)) | set(tokens(rewritten, "english"))) - set(tokens(question))
-    context = {t for h in history for t in [*tokens(h), *tokens(h, "english")]}
-    return bool(new & context) or not (context - set(tokens(question)))
-
-
-def rewrite_followup(model: BaseChatModel, question: str, history: Sequence[str]) -> str:
-    """The question made standalone from the conversation (earlier user messages, oldest first), or the
-    question itself when there is no history or the model fails or answers with something else."""
-    history = [h for h in history if h.strip()]
-    if not history:
-        return question
-    chain = (load_prompt("rewrite") | model | StrOutputParser()).with_config(run_name="RewriteFollowup")
-    inputs = {"history": "\n".join(f"- {fence(h)}" for h in history[-4:]), "question": fence(question)}
-    try:
-        rewritten = clean_rewrite(chain.invoke(inputs))
-    except Exception as e:
-        logger.warning("follow-up rewrite failed (%s: %s); searching with the history", type(e).__name__, e)
-        return question
-    too_long = len(rewritten) > 2 * len(question) + 200
-    if not rewritten or too_long or leaks_prompt(rewritten, prompt_text("rewrite")[0]):
-        logger.info("follow-up rewrite rejected: %r", rewritten[:200])
-        return question
-    if not adds_context(rewritten, question, history):
-        logger.info("follow-up rewrite rejected: %r", rewritten[:200])
-        return question
-    logger.info("follow-up rewritten: %r → %r", question, rewritten)
-    return rewritten

@@ -169,6 +169,15 @@ class OfflineAnswerer:
         return bool(retrieval.terms) or self.in_scope_margin(retrieval.query) >= margin
 
     @staticmethod
+    def weak(retrieval: Retrieval, given: Sequence[str]) -> bool:
+        """The evidence found is weak: the question uses key words the text never uses, or has no key
+        term at all (its units were found by meaning alone), or none of the `given` units names any of
+        its key terms."""
+        if retrieval.unmentioned or not retrieval.terms:
+            return True
+        return not any(set(given) & retrieval.naming.get(t.folded, frozenset()) for t in retrieval.terms)
+
+    @staticmethod
     def _compose(
         intro: str,
         quotes: list[Quote],

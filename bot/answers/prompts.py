@@ -14,7 +14,6 @@ from langchain_core.prompts import ChatPromptTemplate
 # The placeholders each prompt must use, and may only use.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "answer": frozenset({"units", "question", "language"}),
-    "rewrite": frozenset({"history", "question"}),
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _SECTION = re.compile(r"^\[(system|user)\]\s*$", re.M)

@@ -118,6 +118,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "(The model found no answer in the passages it read: here are the closest passages of the "
         "text.)",
     },
+    "llm_refused": {
+        "fr": "(Le modèle n'a pas trouvé de réponse dans les passages les plus proches, qui ne parlent "
+        "pas de ce que demande la question.)",
+        "en": "(The model found no answer in the closest passages, which do not speak of what the question "
+        "asks.)",
+    },
     "llm_withheld": {
         "fr": "(La réponse rédigée par le modèle a été écartée : voici la réponse tirée directement du "
         "texte.)",
