@@ -18,10 +18,10 @@ from index.models import Unit
 from index.sentences import split_sentences
 
 FINDING, REFERENCE = "finding", "reference"
-# Words that may open a clause before its verb: "demande également", "further urges", "urgently calls".
+# Words that may stand around a clause's verb: "demande également", "further urges", "invite donc".
 _MODIFIERS = frozenset(
     {"egalement", "en", "outre", "donc", "aussi", "enfin", "par", "ailleurs", "further", "also", "therefore"}
-    | {"urgently", "finally", "then", "moreover", "et", "and"}
+    | {"finally", "then", "moreover", "et", "and"}
 )
 
 
@@ -41,9 +41,10 @@ def verbs() -> dict[str, list[tuple[str, str]]]:
 
 
 def _act_at(words: list[str], language: str) -> str | None:
-    while words and words[0] in _MODIFIERS:
-        words = words[1:]
-    head = " ".join(words[:4])
+    """The act of the verb at the head of `words`, modifiers aside wherever they stand ("demande en outre",
+    "invite donc instamment"). "Instamment" and "urgently" are no mere modifiers: "invite instamment" and
+    "urgently calls on" urge."""
+    head = " ".join([w for w in words[:8] if w not in _MODIFIERS][:4])
     for phrase, act in verbs()[language]:
         if head == phrase or head.startswith(phrase + " "):
             return act

@@ -31,7 +31,7 @@ from index.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT = "7"  # bump when what is embedded, or how, changes
+INDEX_FORMAT = "8"  # bump when what is embedded, or how, changes
 _BATCH = 16
 
 

@@ -14,7 +14,7 @@ from bot import cli as cli_module
 from bot.answers.shape import choose_units, two_kinds
 from bot.pipeline import Pipeline
 from bot.settings import DEFAULT_CORPUS, DEFAULT_CORPUS_EN, Settings
-from index.acts import asked_acts, unit_acts
+from index.acts import asked_acts, clause_acts, unit_acts
 from index.models import Document
 from index.parse import parse_resolution
 from index.retrieve import Hit, Retrieval
@@ -155,3 +155,44 @@ async def test_an_act_question_and_a_subject_question_through_telegram(
     assert "(§ 3)" in reply.text and "condamne" in reply.text
     (reply,) = await ask(server, "What does the resolution say about trade unions?", language_code="en")
     assert "What the Parliament notes:" in reply.text and "What it asks or decides:" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("clause", "language", "acts"),
+    [
+        ("invite instamment le gouvernement à revoir la loi", "fr", ("urges",)),
+        ("demande instamment aux autorités de ne pas limiter", "fr", ("urges",)),
+        ("Urgently calls on the Government to review the law", "en", ("urges",)),
+        ("therefore urgently calls on the authorities to broaden", "en", ("urges",)),
+        ("invite le Kazakhstan à appliquer", "fr", ("calls_for",)),
+        ("further calls for measures to be taken", "en", ("calls_for",)),
+    ],
+)
+def test_urgently_calling_on_is_urging(clause: str, language: str, acts: tuple[str, ...]) -> None:
+    assert clause_acts(clause, language) == acts
+
+
+def _all_hits(document: Document, ranked: list[tuple[str, float]], question: str) -> Retrieval:
+    """A retrieval ranking every unit: `ranked` first, the others after them."""
+    units = document.by_id()
+    rest = [(u.id, 0.01) for u in document.units if u.id not in dict(ranked)]
+    hits = [Hit(units[unit_id], score, 0.8, 0.0) for unit_id, score in ranked + rest]
+    return Retrieval(question, question, hits, [])
+
+
+def test_the_asks_part_may_be_the_paragraph_naming_the_same_person(document: Document) -> None:
+    # recital K and § 3 both name Ardak Ashim; § 16 shares only "Parlement" with K, an EU body
+    ranked = [("recital-K", 1.0), ("recital-C", 0.97), ("paragraph-16", 0.9), ("paragraph-3", 0.7)]
+    chosen = choose_units(_all_hits(document, ranked, "What does the text say about activists?"), 2)
+    assert [u.id for u in chosen] == ["recital-K", "recital-C", "paragraph-3"] and two_kinds(chosen)
+    # a paragraph that names nobody the first unit names is not about the same case
+    ranked = [("recital-C", 1.0), ("paragraph-16", 0.9), ("paragraph-3", 0.7)]
+    chosen = choose_units(_all_hits(document, ranked, "What does the text say about activists?"), 2)
+    assert [u.id for u in chosen] == ["recital-C"]
+
+
+def test_a_question_about_an_act_alone_is_answered_not_refused(pipeline: Pipeline) -> None:
+    # no key term at all: only what the Parliament does is asked, and § 3 and § 11 carry it
+    answer = pipeline.ask("What is the Parliament pleased about?")
+    assert not answer.refused and answer.citations[0] in {"paragraph-3", "paragraph-11"}
+    assert all("welcome" in q.text.lower() for q in answer.quotes)

@@ -218,7 +218,7 @@ def test_fingerprint_depends_on_corpus_model_and_format() -> None:
     assert base != fingerprint("texte", "model-b")
     assert fingerprint("ab", "c") != fingerprint("a", "bc")  # parts are separated
     assert base != fingerprint("texte", "model-a", "text")  # the English rendering counts too
-    assert INDEX_FORMAT in {"7"}  # bump INDEX_FORMAT (and this test) when what is embedded changes
+    assert INDEX_FORMAT in {"8"}  # bump INDEX_FORMAT (and this test) when what is embedded changes
 
 
 # --- server mode -----------------------------------------------------------------------------------------

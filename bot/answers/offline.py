@@ -162,9 +162,12 @@ class OfflineAnswerer:
     def answerable(self, retrieval: Retrieval, margin: float | None = None) -> bool:
         """The text speaks of every key term of the question; a question without any ("Bonjour !") must
         also be closer to the resolution than to off-topic reference sentences, by `margin` (by default
-        REFUSAL_MARGIN)."""
+        REFUSAL_MARGIN), unless it asks only what the Parliament does ("is it pleased about anything?"),
+        which the paragraphs carrying that act answer."""
         if retrieval.uncovered:
             return False
+        if retrieval.acts and not retrieval.terms and retrieval.hits:
+            return retrieval.hits[0].unit.kind == "paragraph"
         margin = self.settings.refusal_margin if margin is None else margin
         return bool(retrieval.terms) or self.in_scope_margin(retrieval.query) >= margin
 

@@ -8,7 +8,9 @@ Example usage: choose_units(retrieval, 2) → [recital-E, paragraph-6] for "What
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from index.lexical import eu_terms, fold
 from index.models import Unit
 from index.retrieve import Retrieval
 
@@ -21,6 +23,11 @@ SECOND_UNIT_RATIO = 0.95
 # part is left out.
 OTHER_KIND_RATIO, OTHER_KIND_WITHIN = 0.6, 6
 SUBJECT_UNITS = 8
+# … or when it names a person, place or movement that the first unit names and that few recitals and
+# paragraphs name ("Ardak Ashim": recital K and § 3): what the Parliament asks about the same case. The
+# EU's and the UN's bodies ("Commission", "Parlement") are named for other reasons: they do not count.
+SHARED_NAME_UNITS = 3
+_NAME = re.compile(r"(?<=\s)[A-ZÀ-Ý][\w’'-]+")
 _SAYS_ABOUT = re.compile(
     r"\b(que|qu['’]est-ce que|ce que)\s+(?:(?:la|le|ce|cette)\s+(?:r[ée]solution|texte|parlement|pe)\s+)?"
     r"(dit|disent|pense|pensent|contient)\b|\bparle(nt)?-t-(elle|il|ils)\b|"
@@ -46,14 +53,32 @@ def choose_units(retrieval: Retrieval, max_units: int) -> list[Unit]:
     other = "paragraph" if top.unit.kind == "recital" else "recital"
     if any(u.kind == other for u in chosen):
         return chosen
+    names = _rare_names(retrieval, top.unit)
     for hit in hits[1:OTHER_KIND_WITHIN]:
         if (
             hit.unit.kind == other
             and hit.score >= OTHER_KIND_RATIO * top.score
-            and about(retrieval, hit.unit)
+            and (about(retrieval, hit.unit) or names & _names(hit.unit))
         ):
-            return [*chosen[: max_units - 1], hit.unit]
+            return [*chosen, hit.unit]
     return chosen
+
+
+@lru_cache(maxsize=1)
+def _institutions() -> frozenset[str]:
+    """The words of the EU and UN bodies' names, folded (index/data/eu-terms.tsv)."""
+    return frozenset(w for pair in eu_terms() for side in pair for w in re.findall(r"\w+", fold(side)))
+
+
+def _names(unit: Unit) -> set[str]:
+    """The capitalized words of a unit, past its first word: names of people, places and movements."""
+    return {n for n in _NAME.findall(unit.text) if fold(n) not in _institutions()}
+
+
+def _rare_names(retrieval: Retrieval, unit: Unit) -> set[str]:
+    """The names `unit` shares with at most SHARED_NAME_UNITS recitals and paragraphs in all."""
+    body = [_names(h.unit) for h in retrieval.hits if h.unit.kind in _KINDS]
+    return {n for n in _names(unit) if sum(n in names for names in body) <= SHARED_NAME_UNITS}
 
 
 def about(retrieval: Retrieval, unit: Unit) -> bool:
