@@ -117,12 +117,14 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 @lru_cache(maxsize=1)
 def countries() -> dict[str, str]:
-    """Folded country and territory names in French and English → the name as written (CLDR, via Babel)."""
-    from babel import Locale
+    """Folded country and territory names in French and English → the name as written (CLDR, via Babel).
+    Read from each language's own data: Babel's `Locale(…).territories` first merges in all of the root
+    locale's data (about twice the time), which names no territory (tests/test_answerability.py)."""
+    from babel import localedata
 
     names = {}
     for language in ("fr", "en"):
-        for code, name in Locale(language).territories.items():
+        for code, name in localedata.load(language, merge_inherited=False)["territories"].items():
             if code.isalpha() and len(name) >= 4:  # not the regions "001", "150"
                 names[fold(name)] = name
     return names

@@ -84,8 +84,10 @@ def _words(text: str) -> list[str]:
     return [w[:-2] if w.lower().endswith("'s") else w for w in words]
 
 
-def _stems(folded: str) -> set[str]:
-    return {stem(folded, "french"), stem(folded, "english"), folded}
+@lru_cache(maxsize=65536)
+def _stems(folded: str) -> frozenset[str]:
+    """The word and its French and English stems (remembered: the vocabulary asks for most words often)."""
+    return frozenset({stem(folded, "french"), stem(folded, "english"), folded})
 
 
 _AUXILIARY = re.compile(
@@ -127,17 +129,29 @@ def name_like(term: Term, question: str) -> bool:
     return term.word[:1].isupper() and not (first and first.group() == term.word)
 
 
+@lru_cache(maxsize=1)
+def _term_words() -> list[tuple[tuple[str, str], frozenset[str]]]:
+    """Each EU term pair, folded, and the folded words of both its sides ("ilo", "oit", …)."""
+    return [((fold(en), fold(fr)), frozenset(fold(w) for w in _words(f"{en} {fr}"))) for en, fr in eu_terms()]
+
+
+@lru_cache(maxsize=1)
+def _synonym_stems() -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Each word of data/synonyms.tsv as its stems, with the everyday words it stands for."""
+    return [(_stems(fold(word)), everyday) for word, everyday in synonyms()]
+
+
 def _unit_words(texts: list[str]) -> set[str]:
     """The folded words of one unit (in both languages), with the EU terms and everyday words its own words
     stand for: a unit that names the OIT also covers "ILO", one on LGBTI people covers "gay"."""
     words = {fold(w) for text in texts for w in _words(text)}
     folded = " " + " ".join(fold(t) for t in texts) + " "
-    for en, fr in eu_terms():
-        if any(has_phrase(folded, fold(side)) for side in (en, fr)):
-            words |= {fold(w) for w in _words(f"{en} {fr}")}
+    for sides, term_words in _term_words():
+        if any(has_phrase(folded, side) for side in sides):
+            words |= term_words
     stems = {s for w in words for s in _stems(w)}
-    for word, everyday in synonyms():
-        if _stems(fold(word)) & stems:
+    for word_stems, everyday in _synonym_stems():
+        if word_stems & stems:
             words |= everyday
     return words
 

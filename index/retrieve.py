@@ -20,7 +20,7 @@ from index.models import Unit
 from index.ordinals import ordinal_unit
 from index.parse import is_closing
 from index.references import find_references
-from index.store import Index, search_texts
+from index.store import Index, nearest, search_texts
 
 # Reciprocal-rank fusion: score = Σ weight / (RRF_K + rank). A small K trusts the top of each list.
 RRF_K = 10
@@ -97,11 +97,11 @@ class Retriever:
             if doc is not None:
                 searched = search_texts(doc)
                 self._lexical[language] = LexicalIndex([searched[u.id] for u in self.units], analyzer)
-        self._n_sentences = index.sentences._collection.count()
-        self._n_units = index.units._collection.count()
+        self._n_sentences = index.sentences.count()
+        self._n_units = index.units.count()
         self.vocabulary = Vocabulary.build(index.document, index.english)
         # what each unit does, as the index carries it (Chroma metadata, French rows: the acts are the same)
-        got = index.units._collection.get(where={"language": "fr"}, include=["metadatas"])
+        got = index.units.get(where={"language": "fr"}, include=["metadatas"])
         self.unit_acts: dict[str, frozenset[str]] = {m["unit_id"]: from_metadata(m) for m in got["metadatas"]}
         self._source_prior = np.array(
             [SOURCE_PRIOR if u.kind in SOURCE_KINDS or is_closing(u.text) else 1.0 for u in self.units]
@@ -124,16 +124,12 @@ class Retriever:
         """Cosines of the query with each unit, and with each unit's best sentence (via Chroma)."""
         vector = self.index.embeddings.query(query).tolist()
         unit_cos = np.full(len(self.units), -1.0)
-        for doc, distance in self.index.units.similarity_search_by_vector_with_relevance_scores(
-            vector, k=self._n_units
-        ):
-            i = self._position[doc.metadata["unit_id"]]  # a unit and its rendering: the better one counts
+        for metadata, distance in nearest(self.index.units, vector, self._n_units):
+            i = self._position[metadata["unit_id"]]  # a unit and its rendering: the better one counts
             unit_cos[i] = max(unit_cos[i], 1.0 - distance)
         sentence_cos = np.full(len(self.units), -1.0)
-        for doc, distance in self.index.sentences.similarity_search_by_vector_with_relevance_scores(
-            vector, k=self._n_sentences
-        ):
-            i = self._position[doc.metadata["unit_id"]]
+        for metadata, distance in nearest(self.index.sentences, vector, self._n_sentences):
+            i = self._position[metadata["unit_id"]]
             sentence_cos[i] = max(sentence_cos[i], 1.0 - distance)
         return unit_cos, sentence_cos
 

@@ -5,6 +5,11 @@ index/align.py). Every entry carries its `unit_id` and `language`.
 Embedded (`PersistentClient` under the data dir) by default, a `chroma run` server when a host is
 configured. The collections carry a fingerprint of the corpus, the parser and the model: an unchanged
 corpus is never embedded twice, a changed one is rebuilt.
+
+LangChain's `Chroma` builds the collections; questions read them with chromadb's own client (the query
+vector is ours: `collection.query(query_embeddings=…)`, what LangChain's search by vector calls). A
+question on a built index thus never imports langchain_chroma (langchain_core's callbacks and tracing,
+langsmith, requests): 0.3-0.4 s of CPU of a command-line `ask` (benchmarks/bench_cli.py).
 """
 
 from __future__ import annotations
@@ -12,13 +17,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING, Literal
 
 import chromadb
 import httpx
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
+from chromadb.errors import NotFoundError
 
 from bot.settings import Settings
 from index.acts import as_metadata, clause_acts, unit_acts
@@ -29,6 +36,10 @@ from index.parse import PARSER_VERSION, parse_resolution, read_corpus
 from index.progress import build_progress
 from index.sentences import split_sentences
 
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+    from langchain_chroma import Chroma
+
 logger = logging.getLogger(__name__)
 
 INDEX_FORMAT = "8"  # bump when what is embedded, or how, changes
@@ -37,20 +48,35 @@ _BATCH = 16
 
 @dataclass(frozen=True)
 class Index:
-    """The parsed document (and its English rendering, if any) and their two LangChain Chroma stores."""
+    """The parsed document (and its English rendering, if any) and their two Chroma collections."""
 
     document: Document
-    units: Chroma
-    sentences: Chroma
+    units: Collection
+    sentences: Collection
     embeddings: E5Embeddings
     english: Document | None = None
     english_official: bool = False  # the rendering is an official English version, not a translation
+    client: chromadb.ClientAPI | None = None  # what opened the collections (for `store`)
 
     def text_of(self, unit_id: str, language: str) -> str:
         """A unit's text in `language` ("en" falls back to the French when there is no rendering)."""
         if language == "en" and self.english is not None:
             return self.english.by_id()[unit_id].text
         return self.document.by_id()[unit_id].text
+
+    def store(self, part: Literal["units", "sentences"]) -> Chroma:
+        """LangChain's vector store over one of the two collections (text queries embedded with e5)."""
+        if self.client is None:
+            raise ValueError("this index has no Chroma client")
+        collection = self.units if part == "units" else self.sentences
+        return _langchain_store(self.client, collection.name)
+
+
+def nearest(collection: Collection, vector: list[float], k: int) -> list[tuple[Mapping, float]]:
+    """The metadata and cosine distance of the `k` entries closest to `vector`, closest first: the query
+    LangChain's `similarity_search_by_vector_with_relevance_scores` makes, without its import."""
+    got = collection.query(query_embeddings=[vector], n_results=k, include=["metadatas", "distances"])
+    return list(zip(got["metadatas"][0], got["distances"][0], strict=True))
 
 
 @dataclass(frozen=True)
@@ -107,23 +133,41 @@ def corpus_fingerprint(settings: Settings, model_id: str) -> str:
     return fingerprint(read_corpus(settings.resobot_corpus), model_id, english)
 
 
-def _stores(
-    client: chromadb.ClientAPI, settings: Settings, embeddings: E5Embeddings
-) -> tuple[Chroma, Chroma]:
-    def store(name: str) -> Chroma:
-        return Chroma(
-            collection_name=f"{settings.chroma_collection}-{name}",
-            embedding_function=embeddings,
-            client=client,
-            collection_configuration={"hnsw": {"space": "cosine"}},
-        )
+def _langchain_store(client: chromadb.ClientAPI, name: str) -> Chroma:
+    """LangChain's `Chroma` over the collection `name`, created if missing (cosine distances); its text
+    searches are embedded with e5."""
+    from langchain_chroma import Chroma
 
-    return store("units"), store("sentences")
+    from index.langchain_e5 import LangChainE5
+
+    return Chroma(
+        collection_name=name,
+        embedding_function=LangChainE5(),
+        client=client,
+        collection_configuration={"hnsw": {"space": "cosine"}},
+    )
 
 
-def _current(store: Chroma, wanted: str) -> bool:
-    collection = store._collection
+def _names(settings: Settings) -> tuple[str, str]:
+    return f"{settings.chroma_collection}-units", f"{settings.chroma_collection}-sentences"
+
+
+def _current(collection: Collection, wanted: str) -> bool:
     return (collection.metadata or {}).get("fingerprint") == wanted and collection.count() > 0
+
+
+def _open_current(client: chromadb.ClientAPI, settings: Settings, wanted: str) -> tuple[Collection, ...]:
+    """The units and sentences collections if both exist and hold the index `wanted`, else ()."""
+    collections = []
+    for name in _names(settings):
+        try:
+            collection = client.get_collection(name, embedding_function=None)  # we embed the queries
+        except NotFoundError:
+            return ()
+        if not _current(collection, wanted):
+            return ()
+        collections.append(collection)
+    return tuple(collections)
 
 
 def _fill(
@@ -185,12 +229,14 @@ def build_index(
     embeddings = E5Embeddings()
     wanted = fingerprint(text, embeddings.model_id, english_text)  # = corpus_fingerprint(settings, …)
     client = chroma_client(settings)
-    units, sentences = _stores(client, settings, embeddings)
-    if not force and _current(units, wanted) and _current(sentences, wanted):
+    official = settings.resobot_corpus_en_official
+    if not force and (current := _open_current(client, settings, wanted)):
+        units_collection, sentences_collection = current
         report = _report(False, document, english, started)
-        official = settings.resobot_corpus_en_official
-        return Index(document, units, sentences, embeddings, english, official), report
+        index = Index(document, units_collection, sentences_collection, embeddings, english, official, client)
+        return index, report
 
+    units, sentences = (_langchain_store(client, name) for name in _names(settings))
     label = _label(force, units._collection.count() == 0, document, english)
     units.reset_collection()
     sentences.reset_collection()
@@ -236,7 +282,8 @@ def build_index(
         _fill(store, rows, vectors, wanted)
     report = _report(True, document, english, started)
     logger.info("indexed %d units and %d sentences in %.1f s", report.units, report.sentences, report.seconds)
-    return Index(document, units, sentences, embeddings, english, settings.resobot_corpus_en_official), report
+    index = Index(document, units._collection, sentences._collection, embeddings, english, official, client)
+    return index, report
 
 
 def open_index(settings: Settings, show_progress: bool = False) -> Index:

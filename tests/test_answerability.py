@@ -248,3 +248,21 @@ def test_who_did_something_is_answered_only_where_the_text_holds_the_relation(
     answer = pipeline.ask(question)
     assert answer.refused is refused
     assert bool(answer.citations) is not refused
+
+
+def test_country_names_are_babels_territory_names_in_french_and_english() -> None:
+    """countries() reads each language's own CLDR data, without the root locale's merged in: the same
+    names as Babel's `Locale(…).territories`, as long as the root locale names no territory."""
+    from babel import Locale
+
+    from index.answerable import countries
+    from index.lexical import fold
+
+    expected = {
+        fold(name): name
+        for language in ("fr", "en")
+        for code, name in Locale(language).territories.items()
+        if code.isalpha() and len(name) >= 4
+    }
+    assert countries() == expected
+    assert countries()["bielorussie"] == "Biélorussie" and countries()["hungary"] == "Hungary"

@@ -18,7 +18,7 @@ def test_corrupt_store_is_moved_aside_and_rebuilt(settings: Settings, caplog: py
                                                   ) -> None:
     (settings.store_dir / "chroma.sqlite3").write_bytes(GARBAGE)
     pipeline = open_pipeline(settings)
-    assert pipeline.index.units._collection.count() == 100  # 50 units, in French and in English
+    assert pipeline.index.units.count() == 100  # 50 units, in French and in English
     assert "(§ 4)" in pipeline.ask("Qui est Maks Bokayev ?").text
     (aside,) = settings.resobot_data_dir.glob("chroma.broken-*")
     assert (aside / "chroma.sqlite3").read_bytes() == GARBAGE  # kept, for whoever wants to look

@@ -32,6 +32,7 @@ from index.store import (
     build_index,
     corpus_fingerprint,
     fingerprint,
+    nearest,
     open_index,
     search_texts,
 )
@@ -62,14 +63,14 @@ def _check_store(index: Index, document: Document) -> None:
     each with its unit id and language."""
     assert index.document == document
     units, sentences = _expected_rows(index)
-    got = index.units._collection.get(include=["documents", "metadatas"])
+    got = index.units.get(include=["documents", "metadatas"])
     assert dict(zip(got["ids"], got["documents"], strict=True)) == units
     for row_id, meta in zip(got["ids"], got["metadatas"], strict=True):
         unit_id, _, english = row_id.partition("@")
         acts = meta.pop("acts")  # what the unit does (index/acts.py): every paragraph does something
         assert isinstance(acts, str) and (acts or not unit_id.startswith("paragraph"))
         assert meta == {"unit_id": unit_id, "language": english or "fr", "kind": unit_id.split("-")[0]}
-    got = index.sentences._collection.get(include=["documents", "metadatas"])
+    got = index.sentences.get(include=["documents", "metadatas"])
     assert dict(zip(got["ids"], got["documents"], strict=True)) == sentences
     for sid, meta in zip(got["ids"], got["metadatas"], strict=True):
         head, position = sid.split("/")
@@ -80,8 +81,7 @@ def _check_store(index: Index, document: Document) -> None:
     for unit in document.units:  # a unit's sentences, in order, join back into its text
         count = sum(1 for sid in sentences if sid.split("/")[0] == unit.id)
         assert " ".join(sentences[f"{unit.id}/{k}"] for k in range(count)) == unit.text
-    for store in (index.units, index.sentences):
-        collection = store._collection
+    for collection in (index.units, index.sentences):
         assert collection.configuration["hnsw"]["space"] == "cosine"
         assert collection.metadata["fingerprint"] == corpus_fingerprint(Settings(), E5Embeddings.model_id)
 
@@ -89,8 +89,8 @@ def _check_store(index: Index, document: Document) -> None:
 def _contains(index: Index, word: str) -> tuple[list[str], list[str]]:
     where = {"$contains": word}
     return (
-        index.units._collection.get(where_document=where)["ids"],
-        index.sentences._collection.get(where_document=where)["ids"],
+        index.units.get(where_document=where)["ids"],
+        index.sentences.get(where_document=where)["ids"],
     )
 
 
@@ -161,8 +161,8 @@ def test_changed_corpus_is_rebuilt_and_the_new_word_is_searchable(
     assert embed_log.computed == [new_unit, split_sentences(new_unit)[0]]  # only these are new texts
     assert _contains(index, "cosmopolite") == (["paragraph-11"], ["paragraph-11/0"])
     assert _contains(index, "pluriethnique") == ([], [])
-    assert index.units._collection.count() == 50  # replaced, not added to
-    top = index.sentences.similarity_search("Kazakhstan cosmopolite et multiconfessionnel", k=3)
+    assert index.units.count() == 50  # replaced, not added to
+    top = index.store("sentences").similarity_search("Kazakhstan cosmopolite et multiconfessionnel", k=3)
     assert "paragraph-11/0" in [d.id for d in top]
 
     embed_log.texts.clear()
@@ -181,7 +181,7 @@ def test_force_rebuilds_an_unchanged_store(
     assert report.rebuilt is True
     units, sentences = _expected_rows(index)
     assert sorted(embed_log.texts) == sorted({*units.values(), *sentences.values()})
-    assert (index.units._collection.count(), index.sentences._collection.count()) == (100, len(sentences))
+    assert (index.units.count(), index.sentences.count()) == (100, len(sentences))
     _check_store(index, document)
     embed_log.texts.clear()
     assert build_index(settings)[1].rebuilt is False
@@ -192,17 +192,35 @@ def test_dense_search_returns_unit_ids(settings: Settings, document: Document, e
     index = open_index(settings)
     assert embed_log.calls == 0
 
-    found = index.units.similarity_search("Maks Bokayev prisonnier", k=3)
+    found = index.store("units").similarity_search("Maks Bokayev prisonnier", k=3)
     ids = [d.metadata["unit_id"] for d in found]
     assert {"recital-D", "paragraph-4"} & set(ids), ids
     for doc in found:
         assert doc.page_content == _expected_rows(index)[0][doc.id]
         assert doc.metadata["kind"] == doc.metadata["unit_id"].split("-")[0]
 
-    scored = index.sentences.similarity_search_with_score("Maks Bokayev purge une peine de prison", k=3)
+    scored = index.store("sentences").similarity_search_with_score(
+        "Maks Bokayev purge une peine de prison", k=3
+    )
     assert scored[0][0].metadata["unit_id"] in {"recital-D", "paragraph-4"}
     assert scored[0][0].metadata["unit_id"] == scored[0][0].id.split("/")[0].removesuffix("@en")
     assert [s for _, s in scored] == sorted(s for _, s in scored)  # cosine distances, nearest first
+
+
+def _nearest_is_langchains_search(index: Index, question: str) -> None:
+    """`nearest` (what retrieval reads the store with) finds what LangChain's search by vector finds: the
+    same rows, metadata and distances, in the same order, over every row of both collections."""
+    vector = E5Embeddings().query(question).tolist()
+    for part, collection in (("units", index.units), ("sentences", index.sentences)):
+        k = collection.count()
+        theirs = index.store(part).similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        ours = nearest(collection, vector, k)
+        assert len(ours) == k
+        assert ours == [(doc.metadata, distance) for doc, distance in theirs]
+
+
+def test_nearest_reads_the_store_as_langchains_search_by_vector(settings: Settings) -> None:
+    _nearest_is_langchains_search(open_index(settings), "Que dit la résolution sur les syndicats ?")
 
 
 def test_missing_corpus_names_the_setting(tmp_path: Path) -> None:
@@ -294,7 +312,9 @@ def test_server_mode_builds_searches_and_skips_an_unchanged_rebuild(
     ).json()
     assert {c["name"] for c in listed} >= {UNITS, SENTENCES}
 
-    found = [d.metadata["unit_id"] for d in index.units.similarity_search("Maks Bokayev prisonnier", k=3)]
+    found = [
+        d.metadata["unit_id"] for d in index.store("units").similarity_search("Maks Bokayev prisonnier", k=3)
+    ]
     assert {"recital-D", "paragraph-4"} & set(found), found
 
     embed_log.texts.clear()
@@ -303,8 +323,9 @@ def test_server_mode_builds_searches_and_skips_an_unchanged_rebuild(
     again, report = build_index(Settings())
     assert (report.rebuilt, report.units, report.sentences) == (False, 50, len(_french(sentences)))
     assert embed_log.texts == []
-    again_found = again.units.similarity_search("Maks Bokayev prisonnier", k=3)
+    again_found = again.store("units").similarity_search("Maks Bokayev prisonnier", k=3)
     assert [d.metadata["unit_id"] for d in again_found] == found
+    _nearest_is_langchains_search(again, "Who is Maks Bokayev?")  # opened without LangChain, over HTTP
 
 
 def test_footnote_is_searched_with_the_text_that_refers_to_it(document: Document) -> None:

@@ -54,7 +54,7 @@ class OfflineAnswerer:
         self.settings = settings
         self.document = index.document
         self._units = index.document.by_id()
-        got = index.sentences._collection.get(include=["embeddings", "documents", "metadatas"])
+        got = index.sentences.get(include=["embeddings", "documents", "metadatas"])
         metas = got["metadatas"]
         order = sorted(range(len(got["ids"])), key=lambda i: (metas[i]["unit_id"], metas[i]["position"]))
         # language → unit id → its sentences, in order, with their vectors and acts ("calls_for", …)
