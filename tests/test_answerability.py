@@ -126,7 +126,7 @@ def test_a_near_spelling_of_a_common_word_is_not_coverage(pipeline: Pipeline) ->
 @pytest.mark.parametrize(
     ("question", "gold", "unused"),
     [
-        ("Are NGOs pressured by the taxman?", {"recital-G"}, "taxman"),
+        ("Are NGOs pressured by the tax inspectors?", {"recital-G"}, "inspectors"),
         (
             "Des opposants sont-ils envoyés dans des pavillons psychiatriques ?",
             {"recital-K", "paragraph-3"},

@@ -170,6 +170,17 @@ def test_weak_evidence_is_unmentioned_words_or_units_naming_no_key_term(pipeline
     assert pipeline.answerer.weak(strong, ["citation-8"])  # the Rules of Procedure name no trade union
 
 
+@pytest.mark.parametrize("question", ["Que dit le considérant M ?", "What does paragraph 12 say?"])
+def test_a_unit_the_question_names_is_never_weak_evidence(pipeline: Pipeline, question: str) -> None:
+    """The unit a look-up names is the answer, whatever its key terms: a model that finds nothing in it
+    gets the offline quote of that unit, not a refusal."""
+    retrieval = pipeline.retriever.search(question)
+    assert retrieval.hits[0].referenced and not pipeline.answerer.weak(retrieval, [retrieval.hits[0].unit.id])
+    model = RecordingModel(responses=[json.dumps({"refused": True, "claims": []})])
+    answer = GenerativeAnswerer(model, pipeline.answerer).answer(retrieval, pipeline.ask(question).language)
+    assert not answer.refused and retrieval.hits[0].unit.id in answer.citations
+
+
 def test_prompt_without_a_placeholder_fails_loudly() -> None:
     with pytest.raises(PromptError, match=r"lacks the placeholder.*units"):
         parse_prompt("answer", "[system]\nAnswer in {language}.\n[user]\n{question}")

@@ -175,7 +175,9 @@ class OfflineAnswerer:
     def weak(retrieval: Retrieval, given: Sequence[str]) -> bool:
         """The evidence found is weak: the question uses key words the text never uses, or has no key
         term at all (its units were found by meaning alone), or none of the `given` units names any of
-        its key terms."""
+        its key terms. A unit the question names ("Que dit le considérant M ?") is never weak evidence."""
+        if any(h.referenced for h in retrieval.hits):
+            return False
         if retrieval.unmentioned or not retrieval.terms:
             return True
         return not any(set(given) & retrieval.naming.get(t.folded, frozenset()) for t in retrieval.terms)
