@@ -30,6 +30,13 @@ def test_language_of_short_questions(text: str, expected: str) -> None:
 def test_question_without_clues_takes_the_conversation_language() -> None:
     assert detect_language("§ 6", fallback="en") == "en"
     assert detect_language("§ 6", fallback="fr") == "fr"
+    assert detect_language("OSCE?", fallback="en") == "en"  # acronyms alone are no clue
+    assert detect_language("CDK", fallback="fr") == "fr"
+
+
+@pytest.mark.parametrize("text", ["Zhanaozen ?", "Bokayev ?", "Ardak Ashim !"])
+def test_a_space_before_a_question_mark_is_french_typography(text: str) -> None:
+    assert detect_language(text, fallback="en") == "fr"
 
 
 @pytest.mark.parametrize(

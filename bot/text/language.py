@@ -52,9 +52,16 @@ def _detector():
 
 
 def _common_words(text: str) -> list[str]:
-    """The words that are not names: names ("Maks Bokayev", "CDK") say nothing of the asker's language."""
+    """The words that are not names: names ("Maks Bokayev", "CDK") say nothing of the asker's language; a
+    message of acronyms alone ("CDK", "OSCE ?") has none."""
     words = _WORD.findall(text)
+    if all(w.isupper() for w in words):
+        return []
     return [w.lower() for i, w in enumerate(words) if (i == 0 or not w[:1].isupper()) and len(w) > 1]
+
+
+# French typography puts a space before "?", "!", ":" and ";" ("Zhanaozen ?"); English does not.
+_FRENCH_SPACING = re.compile(r"\w[ \u00a0\u202f][?!:;]")
 
 
 def detect_language(text: str, fallback: Lang = DEFAULT_LANGUAGE) -> Lang:
@@ -63,7 +70,7 @@ def detect_language(text: str, fallback: Lang = DEFAULT_LANGUAGE) -> Lang:
     clue ("§ 6", "CDK ?") takes `fallback` (the conversation's language)."""
     words = _common_words(text)
     elided = sum(1 for w in words if re.match(r"^(l|d|qu|n|s|j|c)['’]", w))
-    fr = sum(1 for w in words if w in _FR_ONLY or w in _FR_CUES) + elided
+    fr = sum(1 for w in words if w in _FR_ONLY or w in _FR_CUES) + elided + bool(_FRENCH_SPACING.search(text))
     en = sum(1 for w in words if w in _EN_ONLY or w in _EN_CUES)
     fr_text, en_text = _text_cues()  # and the words only one rendering of the text uses ("strategy")
     folded = [fold(w) for w in words]
