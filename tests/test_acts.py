@@ -12,6 +12,7 @@ from telegram.ext import Application
 
 from bot import cli as cli_module
 from bot.answers.shape import choose_units, two_kinds
+from bot.cli_shared import get_pipeline
 from bot.pipeline import Pipeline
 from bot.settings import DEFAULT_CORPUS, DEFAULT_CORPUS_EN, Settings
 from index.acts import asked_acts, clause_acts, unit_acts
@@ -139,9 +140,9 @@ def test_a_message_in_another_language_gets_a_notice_in_both_and_an_english_answ
 
 
 def test_an_act_question_through_the_command_line(settings: Settings) -> None:
-    cli_module._pipeline.cache_clear()
+    get_pipeline.cache_clear()
     result = CliRunner().invoke(cli_module.cli, ["ask", "--json", "What does the Parliament welcome?"])
-    cli_module._pipeline.cache_clear()
+    get_pipeline.cache_clear()
     assert result.exit_code == 0
     out = json.loads(result.output)
     assert out["citations"][0] == "paragraph-3" and not out["refused"]

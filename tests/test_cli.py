@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot import cli as cli_module
+from bot.cli_shared import get_pipeline
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,13 +23,13 @@ DEV = ROOT.parent / "shared" / "corpus" / "dev-questions.jsonl"
 @pytest.fixture
 def run(settings: Settings):
     """Invoke the CLI in-process against a private copy of the built index."""
-    cli_module._pipeline.cache_clear()
+    get_pipeline.cache_clear()
 
     def invoke(*args: str, input: str | None = None):
         return CliRunner().invoke(cli_module.cli, list(args), input=input, catch_exceptions=False)
 
     yield invoke
-    cli_module._pipeline.cache_clear()
+    get_pipeline.cache_clear()
 
 
 def test_units_json_lists_all_units_in_document_order(run) -> None:
@@ -146,9 +147,9 @@ def test_python_dash_m_bot_runs_the_cli(settings: Settings) -> None:
 # What the console script runs (pyproject [project.scripts]), then how the collector stood.
 _COLLECTOR_AFTER = """
 import gc, json, sys
-from bot import cli
+from bot import cli, cli_shared
 automatic = []  # collections the collector started by itself, and whether the pipeline was open then
-opened = cli._pipeline.cache_info
+opened = cli_shared.get_pipeline.cache_info
 gc.callbacks.append(lambda phase, info: phase == "start" and automatic.append(opened().currsize))
 sys.argv = ["resobot", *sys.argv[1:]]
 try:

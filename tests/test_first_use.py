@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot import cli as cli_module
+from bot.cli_shared import get_pipeline
 from bot.settings import Settings
 from tests.conftest import EmbedLog
 
@@ -26,9 +27,9 @@ SAYS = "building the index, once: 50 units (French and English)"
 
 @pytest.fixture(autouse=True)
 def fresh_pipeline() -> Iterator[None]:
-    cli_module._pipeline.cache_clear()
+    get_pipeline.cache_clear()
     yield
-    cli_module._pipeline.cache_clear()
+    get_pipeline.cache_clear()
 
 
 def test_first_ask_says_on_stderr_that_it_builds_the_index_and_prints_only_json(
