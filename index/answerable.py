@@ -37,7 +37,6 @@ from index.lexical import fold
 # A covered key term counts fully when at most SPECIFIC units name it, half when at most SHARED do:
 # "psychiatrique" names a subject, "droits" (19 units) does not.
 SPECIFIC, SHARED = 3, 8
-RARE = 2  # a subject at most this many units name: a fact asked about it must be in one of them
 FOCUS_LENGTH = 2  # the focus is the run of at most this many key terms that follows the question word
 _QUESTION_WORD = re.compile(
     r"\b(quels?|quelles?|quoi|combien|how many|how much|what(?:'s)?|which|whose|who(?:'s)? is the|"
@@ -87,8 +86,7 @@ _BEFORE_FOCUS = frozenset(
 # Questions that ask for a fact: a date, a person, a place, a number, or "what/which <noun>" (with a focus).
 _FACT = re.compile(
     r"^\W*(?:(?:et|and|so|alors|mais|but)\W+)?(?:qui|quand|o[uù]|depuis quand|en quelle|[àa] quel\w*|"
-    r"dans quel\w*|when|who|whom|where|since when|how (?:many|much|long|old|often)|"
-    r"(?:in|from|for|at|with|to) (?:which|what))\b|"
+    r"dans quel\w*|when|who|whom|where|since when|how (?:many|much|long|old|often))\b|"
     r"\b(?:combien|depuis quand|how many|how much|quel [âa]ge|quelle ann[ée]e|which year|what year)\b",
     re.I,
 )
@@ -222,11 +220,7 @@ def unasked(vocabulary: Vocabulary, terms: list[Term], question: str) -> list[Te
         lacking = [[t for t in terms if u not in naming[t]] for u in best]
         if not any(all(not 0 < len(naming[t]) <= SPECIFIC for t in lacks) for lacks in lacking):
             return (lacking or [terms])[0]
-    return (
-        _no_date(vocabulary, terms, question, naming)
-        or _no_relation(vocabulary, terms, question, naming)
-        or _no_fact_about(vocabulary, terms, question, naming)
-    )
+    return _no_date(vocabulary, terms, question, naming) or _no_relation(vocabulary, terms, question, naming)
 
 
 def _best_units(naming: dict[Term, set[str]], terms: list[Term]) -> tuple[int, list[str]]:
@@ -237,32 +231,6 @@ def _best_units(naming: dict[Term, set[str]], terms: list[Term]) -> tuple[int, l
             counts[unit] = counts.get(unit, 0) + 1
     most = max(counts.values(), default=0)
     return most, sorted(u for u, n in counts.items() if n == most)
-
-
-def _no_fact_about(
-    vocabulary: Vocabulary, terms: list[Term], question: str, naming: dict[Term, set[str]]
-) -> list[Term]:
-    """A fact asked about a subject only RARE units name ("Vladimir Kozlov dirigeait quel parti ?", "How
-    old is Natalia Ulasik?"): the units that name the subject must also hold what is asked (the focus)
-    and most of the question's other key terms; a name listed among others says nothing more of it."""
-    own = {fold(w) for w in _TOKEN.findall(question)}  # not a follow-up's subject carried from before
-    subject = [
-        t
-        for t in terms
-        if 0 < len(naming[t]) <= RARE
-        and t.folded in own
-        and not t.folded.isdigit()
-        and (name_like(t, question) or t.folded in vocabulary.names)
-    ]
-    rest = [t for t in terms if t not in subject]
-    if not subject or not rest:
-        return []
-    _, holders = _best_units(naming, subject)
-    lacking = [t for t in rest if not naming[t] & set(holders)]
-    asked = [t for t in focus(question, terms) if t in lacking]
-    if asked or len(lacking) > len(rest) - len(lacking):
-        return asked or lacking
-    return []
 
 
 def _no_relation(

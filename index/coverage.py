@@ -75,7 +75,9 @@ def lemmas(word: str) -> set[str]:
 def framing_words() -> frozenset[str]:
     """Folded words that frame a question about the resolution, in both languages (data/framing-words.txt)."""
     text = resources.files("index").joinpath("data/framing-words.txt").read_text(encoding="utf-8")
-    return frozenset(fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split())
+    return frozenset(
+        fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
 
 
 def _words(text: str) -> list[str]:
@@ -115,10 +117,6 @@ def predicate_words(question: str) -> set[str]:
 
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-# A capitalized word after a lower-case word or a comma: "la militante Natalia Ulasik", "Venice Commission".
-_NAME_INSIDE = re.compile(r"(?<=[a-zà-ÿ,]\s)([A-ZÀ-Ý][^\W\d_]{2,})")
 
 
 def name_like(term: Term, question: str) -> bool:
@@ -161,9 +159,8 @@ class Vocabulary:
     and the EU terms and everyday words they stand for; looked up by folded word and by stem, with both
     languages' stemmers."""
 
-    def __init__(self, unit_words: dict[str, set[str]], names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, unit_words: dict[str, set[str]]) -> None:
         self._unit_words = unit_words
-        self.names = names  # folded words the text writes as a name, capitalized inside a sentence
         self._word_units: dict[str, set[str]] = {}
         for unit_id, words in unit_words.items():
             for word in words:
@@ -177,14 +174,12 @@ class Vocabulary:
     @classmethod
     def build(cls, document: Document, english: Document | None = None) -> Vocabulary:
         counterparts = english.by_id() if english else {}
-        texts = {u.id: [u.text] for u in document.units}
-        for unit_id, counterpart in counterparts.items():
-            texts.setdefault(unit_id, []).append(counterpart.text)
-        # names as the authoritative text writes them, less words it also writes in lower case ("code")
-        french = " ".join(u.text for u in document.units)
-        lower = {w for w in _words(french) if w.islower()}
-        names = {fold(m) for m in _NAME_INSIDE.findall(french) if m.lower() not in lower}
-        return cls({unit_id: _unit_words(t) for unit_id, t in texts.items()}, frozenset(names))
+        return cls(
+            {
+                u.id: _unit_words([u.text] + ([counterparts[u.id].text] if u.id in counterparts else []))
+                for u in document.units
+            }
+        )
 
     def key_terms(self, question: str) -> list[Term]:
         """The words of a question that name what it asks about: not stop words, not framing words."""

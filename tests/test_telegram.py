@@ -143,19 +143,6 @@ async def test_out_of_scope_question_after_earlier_ones_is_refused_with_nearby_s
     assert unit_id in [b["callback_data"].removeprefix("u:fr:") for b in asked.buttons]
 
 
-async def test_a_fact_the_text_does_not_give_about_a_listed_name_is_refused_mid_chat(
-    server: BotApiServer, app: Application
-) -> None:
-    """The text lists Aset Matayev among released prisoners and says nothing more of him: asked in a chat
-    that already talked about two other subjects, the bot says the text does not give it, quoting nothing."""
-    await ask(server, "What does the resolution say about trade unions?", language_code="en")
-    await ask(server, "Who is Maks Bokayev?", language_code="en")
-    (reply,) = await ask(server, "Which organisation did Aset Matayev lead?", language_code="en")
-    assert reply.text.startswith("Resolution 2019/2610(RSP) does not give this information")
-    assert not [b for b in reply.buttons if b["callback_data"].startswith("u:")]
-    assert [b for b in reply.buttons if b["callback_data"].startswith("q:en:")]
-
-
 def test_long_answer_is_split_into_parts_under_the_limit_without_losing_text() -> None:
     sentence = "Le Parlement <demande> la libération de M. Bokayev & de ses collègues. "
     quote = "« " + sentence * 400 + "»"
