@@ -115,8 +115,8 @@ class Pipeline:
     def query_texts(self, question: str, history: Sequence[str] = ()) -> list[str]:
         """The texts `ask` gives the embedding model for this question: what index/retrieve.py searches
         with (the question, and a follow-up with the subject it leans on) and, offline, what the answer is
-        judged and quoted with (bot/answers/offline.py). With a model, a follow-up is first rewritten into
-        a text not known yet: none. tests/test_query_batch.py pins that these are the texts embedded."""
+        judged and quoted with (bot/answers/offline.py), in model mode too (one search, no rewrite).
+        tests/test_query_batch.py pins that these are the texts embedded."""
         history = _earlier(history)
         q = clean_question(question, self.settings.max_question_chars, history)
         if not q.has_words:
