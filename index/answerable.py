@@ -14,10 +14,7 @@ some terms carry the question, and when the text lacks one of them it does not a
   few units: "droits des personnes handicapées" names a subject ("handicapées") beside words every unit
   has ("droits", "personnes").
 
-A question that asks for a fact (when, who, how many, where, which …) is answered only by a unit that
-speaks of the fact and of its subject together: when no unit holds more than half of its key terms, the
-text names the subject but not what is asked ("When did the EPCA enter into force in full?": the EPCA is
-in recital A, its entry into force in full nowhere). `unasked` finds those.
+Whether the text gives the fact a question asks for, once it speaks of its subject, is index/facts.py's.
 
 Example usage:
     vocabulary = Vocabulary.build(document, english)
@@ -31,7 +28,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from index.coverage import Term, Vocabulary, name_like, not_key_terms, predicate_words
+from index.coverage import Term, Vocabulary, name_like, predicate_words
 from index.lexical import fold
 
 # A covered key term counts fully when at most SPECIFIC units name it, half when at most SHARED do:
@@ -82,31 +79,6 @@ _BEFORE_FOCUS = frozenset(
         "c",
         "ce",
     ]
-)
-# Questions that ask for a fact: a date, a person, a place, a number, or "what/which <noun>" (with a focus).
-_FACT = re.compile(
-    r"^\W*(?:(?:et|and|so|alors|mais|but)\W+)?(?:qui|quand|o[uù]|depuis quand|en quelle|[àa] quel\w*|"
-    r"dans quel\w*|when|who|whom|where|since when|how (?:many|much|long|old|often))\b|"
-    r"\b(?:combien|depuis quand|how many|how much|quel [âa]ge|quelle ann[ée]e|which year|what year)\b",
-    re.I,
-)
-_WHAT = re.compile(r"^\W*(?:(?:et|and)\W+)?(?:quel|quelle|quels|quelles|lequel|laquelle|what|which)\b", re.I)
-# "Qui a fondé …", "Who leads …": the verb right after who/qui is the relation the answer must hold.
-_WHO_VERB = re.compile(
-    r"^\W*(?:(?:et|and|so|alors|mais|but)\W+)?(?:qui|who)\s+(?:(?:a|avait|ont|avaient|has|had|have)\s+)?"
-    r"([^\W\d_]+)",
-    re.I,
-)
-_COPULAS = frozenset(["est", "sont", "etait", "etaient", "ete", "sera", "is", "are", "was", "were", "been"])
-FACT_COVERAGE = 0.5  # a fact question whose best unit holds at most this share of its key terms: not answered
-ASKS_DATE = re.compile(
-    r"\b(quand|quelle date|quelle ann[ée]e|depuis quand|when|what date|what year|which year|since when)\b",
-    re.I,
-)
-YEAR_OR_MONTH = re.compile(
-    r"\b(1[89]\d\d|20\d\d|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
-    r"décembre|january|february|march|april|may|june|july|august|september|october|november|december)\b",
-    re.I,
 )
 _OF = frozenset({"de", "d", "du", "des", "of"})  # "taux de chômage", "rate of literacy": one focus
 _ARTICLES = frozenset({"le", "la", "les", "l", "the", "a", "an", "un", "une"})
@@ -201,67 +173,3 @@ def missing(
             naming = len(vocabulary.units_naming(term))
             weight += 1.0 if 0 < naming <= SPECIFIC else 0.5 if 0 < naming <= SHARED else 0.0
     return uncovered if len(uncovered) > weight else []
-
-
-def unasked(vocabulary: Vocabulary, terms: list[Term], question: str) -> list[Term]:
-    """For a question that asks for a fact, the key terms that no unit holds together with the others: when
-    the best unit has at most FACT_COVERAGE of them, the text does not give the fact (none: it may).
-    `terms`: the question's key terms, a follow-up's carried subject included."""
-    asks_fact = bool(_FACT.search(question)) or bool(_WHAT.search(question) and focus(question, terms))
-    predicates = predicate_words(question)
-    terms = [t for t in terms if t.folded not in predicates]
-    if not asks_fact or not terms:
-        return []
-    naming = {t: vocabulary.units_naming(t) for t in terms}
-    most, best = _best_units(naming, terms)
-    if most <= FACT_COVERAGE * len(terms):
-        # what the best units lack must include a word the text has in a few units: one in many units
-        # ("people", "droits") or in none ("consent") may be the reader's own word for what the unit says
-        lacking = [[t for t in terms if u not in naming[t]] for u in best]
-        if not any(all(not 0 < len(naming[t]) <= SPECIFIC for t in lacks) for lacks in lacking):
-            return (lacking or [terms])[0]
-    return _no_date(vocabulary, terms, question, naming) or _no_relation(vocabulary, terms, question, naming)
-
-
-def _best_units(naming: dict[Term, set[str]], terms: list[Term]) -> tuple[int, list[str]]:
-    """How many of `terms` the units naming most of them name, and those units (sorted ids)."""
-    counts: dict[str, int] = {}
-    for term in terms:
-        for unit in naming[term]:
-            counts[unit] = counts.get(unit, 0) + 1
-    most = max(counts.values(), default=0)
-    return most, sorted(u for u, n in counts.items() if n == most)
-
-
-def _no_relation(
-    vocabulary: Vocabulary, terms: list[Term], question: str, naming: dict[Term, set[str]]
-) -> list[Term]:
-    """ "Who founded the DCK?", "Qui présidait la délégation ?": the verb after who/qui is the relation
-    asked; the text answers only if a unit that names the subject also has that verb (passives and
-    "who is" ask about the subject itself)."""
-    match = _WHO_VERB.match(question)
-    verb = fold(match.group(1)) if match else ""
-    if not verb or verb in _COPULAS or verb in not_key_terms():
-        return []
-    relation = Term(match.group(1), verb)  # a key term even where its lemma is a stop word ("found")
-    units = vocabulary.units_naming(relation)
-    subject = [t for t in terms if t.folded != verb and 0 < len(naming.get(t, ())) <= SPECIFIC]
-    if not units or (subject and not any(units & naming[t] for t in subject)):
-        return [relation]
-    return []
-
-
-def _no_date(
-    vocabulary: Vocabulary, terms: list[Term], question: str, naming: dict[Term, set[str]]
-) -> list[Term]:
-    """A date asked about a subject few units name ("En quelle année est né Sanat Bukenov ?"): the units
-    that name it must give one (a year, a month), or the text does not. A figure is different: "Combien de
-    prisonniers politiques ?" gets what the text says and a note that it gives no figure (scope.py)."""
-    asked = focus(question, terms)  # "année", "year": what the answer is, not its subject
-    subject = [t for t in terms if t not in asked and 0 < len(naming[t]) <= SPECIFIC]
-    if not ASKS_DATE.search(question) or not subject:
-        return []
-    _, holders = _best_units(naming, subject)
-    if any(YEAR_OR_MONTH.fullmatch(w) for u in holders for w in vocabulary.words_of(u)):
-        return []
-    return asked or subject

@@ -75,9 +75,7 @@ def lemmas(word: str) -> set[str]:
 def framing_words() -> frozenset[str]:
     """Folded words that frame a question about the resolution, in both languages (data/framing-words.txt)."""
     text = resources.files("index").joinpath("data/framing-words.txt").read_text(encoding="utf-8")
-    return frozenset(
-        fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split()
-    )
+    return frozenset(fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
 def _words(text: str) -> list[str]:
@@ -159,8 +157,12 @@ class Vocabulary:
     and the EU terms and everyday words they stand for; looked up by folded word and by stem, with both
     languages' stemmers."""
 
-    def __init__(self, unit_words: dict[str, set[str]]) -> None:
+    def __init__(
+        self, unit_words: dict[str, set[str]], clauses: dict[str, list[frozenset[str]]] | None = None
+    ) -> None:
         self._unit_words = unit_words
+        # each unit's clauses (the parts between semicolons, in either language) as their folded words
+        self._clauses = clauses or {}
         self._word_units: dict[str, set[str]] = {}
         for unit_id, words in unit_words.items():
             for word in words:
@@ -174,12 +176,15 @@ class Vocabulary:
     @classmethod
     def build(cls, document: Document, english: Document | None = None) -> Vocabulary:
         counterparts = english.by_id() if english else {}
-        return cls(
-            {
-                u.id: _unit_words([u.text] + ([counterparts[u.id].text] if u.id in counterparts else []))
-                for u in document.units
-            }
-        )
+        texts = {
+            u.id: [u.text] + ([counterparts[u.id].text] if u.id in counterparts else [])
+            for u in document.units
+        }
+        clauses = {
+            unit_id: [frozenset(fold(w) for w in _words(part)) for text in both for part in text.split(";")]
+            for unit_id, both in texts.items()
+        }
+        return cls({unit_id: _unit_words(both) for unit_id, both in texts.items()}, clauses)
 
     def key_terms(self, question: str) -> list[Term]:
         """The words of a question that name what it asks about: not stop words, not framing words."""
@@ -209,6 +214,13 @@ class Vocabulary:
     def words_of(self, unit_id: str) -> set[str]:
         """The folded words of a unit, in both languages ("2018", "sept", "seven" …)."""
         return self._unit_words.get(unit_id, set())
+
+    def clauses_naming(self, term: Term, units: set[str]) -> list[frozenset[str]]:
+        """The clauses of `units` that have the term's stem, as their folded words: "Saken Tulbayev" is in
+        one clause of recital H ("que Saken Tulbayev a été incarcéré …"), in French and in English."""
+        stems = _stems(term.folded)
+        clauses = [c for u in sorted(units) for c in self._clauses.get(u, ())]
+        return [c for c in clauses if any(_stems(w) & stems for w in c)]
 
     def covers(self, term: Term) -> bool:
         return bool(self.units_naming(term))

@@ -44,6 +44,13 @@ _NEW_TOPIC = re.compile(
     r"regarding|as for|quant)\b",
     re.I,
 )
+# Anywhere in a message that names its own subject, these say the topic changes: "Parlons d'autre chose :"
+_SWITCH = re.compile(
+    r"\b(autre chose|autres? sujets?|autre question|changeons de sujet|changement de sujet|nouveau sujet|"
+    r"(?:new|different|another|other) (?:subject|topic|question)|something else|change (?:of )?(?:the )?"
+    r"(?:subject|topic)|changing (?:the )?(?:subject|topic))\b",
+    re.I,
+)
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -97,7 +104,7 @@ def _same_topic(own: list[Term], subject: list[Term], vocabulary: Vocabulary) ->
 
 
 def _leans(message: str, own: list[Term], subject: list[Term], vocabulary: Vocabulary) -> bool:
-    if not subject:
+    if not subject or (own and _SWITCH.search(message)):
         return False
     continues = (
         not _NEW_TOPIC.match(fold(message))

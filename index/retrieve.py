@@ -12,8 +12,9 @@ import numpy as np
 
 from bot.settings import Settings
 from index.acts import asked_acts, from_metadata, is_act_word
-from index.answerable import missing, unasked
+from index.answerable import missing
 from index.coverage import Term, Vocabulary
+from index.facts import unasked
 from index.followup import resolve
 from index.lexical import LexicalIndex, bridge_terms
 from index.models import Unit

@@ -262,3 +262,59 @@ def test_country_names_are_babels_territory_names_in_french_and_english() -> Non
     }
     assert countries() == expected
     assert countries()["bielorussie"] == "Biélorussie" and countries()["hungary"] == "Hungary"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quel tribunal a jugé Almat Zhumagulov ?",  # recital I: sentenced, no court named
+        "Ablovas Dzhumayev travaillait pour quel journal ?",
+        "How long did Natalia Ulasik spend in hospital?",  # § 3: her medical measures, no duration
+        "À combien d'années de prison Sayat Ibrayev avait-il été condamné ?",  # § 3: released, no term
+    ],
+)
+@pytest.mark.parametrize("history", [[], "earlier"])
+def test_what_the_text_does_not_say_about_a_name_it_gives_is_refused(
+    pipeline: Pipeline, question: str, history: object
+) -> None:
+    earlier = [] if history == [] else (EARLIER_FR if pipeline.ask(question).language == "fr" else EARLIER_EN)
+    answer = pipeline.ask(question, earlier)
+    assert answer.refused and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("Quelle peine Kenzhebek Abishev a-t-il reçue ?", "recital-I"),  # "sept ans de prison"
+        ("How many years was Aset Abishev sentenced to?", "recital-I"),
+        ("Which UN body found Iskander Yerimbetov's detention arbitrary?", "recital-N"),  # its "groupe"
+        ("Which prosecutor's office looked into Iskander Yerimbetov's torture claims?", "recital-N"),
+    ],
+)
+def test_what_the_text_says_about_a_name_is_answered_in_its_own_words(
+    pipeline: Pipeline, question: str, gold: str
+) -> None:
+    answer = pipeline.ask(question)
+    assert not answer.refused and gold in answer.citations
+
+
+OSCE_FR = ["Que demande le Parlement pour le bureau de l'OSCE à Astana ?", "Et pourquoi ?"]
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "gold"),
+    [  # each one a pronoun ("elles", "ils") the old topic would have taken
+        (OSCE_FR, "Autre chose : que dit le texte des militants emprisonnés pour avoir soutenu le CDK ?",
+         {"recital-I"}),
+        (OSCE_FR, "Parlons d'autre chose : les femmes sont-elles protégées contre la violence ?",
+         {"recital-O", "paragraph-12"}),
+        (["Qu'est-ce que le Parlement dit de Ardak Ashim ?", "Et sa libération ?"],
+         "Nouveau sujet : les syndicats peuvent-ils s'affilier librement ?", {"recital-E", "recital-F"}),
+    ],
+)
+def test_a_message_that_says_it_changes_the_subject_is_a_new_question(
+    pipeline: Pipeline, history: list[str], question: str, gold: set[str]
+) -> None:
+    answer = pipeline.ask(question, history)
+    assert not answer.refused and gold & set(answer.citations)
+    assert not {"paragraph-15", "paragraph-16", "paragraph-3"} & set(answer.citations)  # the old topic's
