@@ -15,7 +15,7 @@ from bot.answers.models import Answer, Quote
 from bot.text.labels import cite, quoted_words
 from bot.text.language import Lang
 from bot.text.messages import say
-from index.answerable import ASKS_DATE, YEAR_OR_MONTH
+from index.facts import ASKS_DATE, YEAR_OR_MONTH
 from index.lexical import tokens
 from index.models import Document
 from index.parse import is_closing
