@@ -123,6 +123,7 @@ def _named_subject(terms: list[Term], question: str, naming: dict[Term, set[str]
         if t.folded in own
         and name_like(t, question)
         and t.folded.isalpha()
+        and not YEAR_OR_MONTH.fullmatch(t.word)  # "April 2013" dates a text; the month is not its subject
         and 0 < len(naming.get(t, ())) <= SPECIFIC
     ]
 
@@ -137,12 +138,12 @@ def _no_focus(
     subject = _named_subject(terms, question, naming)
     asked = [  # a capitalized focus is a title ("Official Journal"): the words themselves are looked up
         t for t in focus(question, terms) if not name_like(t, question) and t.folded not in _GENERIC_FOCUS
-    ]
+    ][:1]  # the first: a noun ("quel parti politique", "what charge led to …"), not what follows it
     if not subject or not asked:
         return []
     _, holders = _best_units(naming, subject)
     clauses = [c for t in subject for c in vocabulary.clauses_naming(t, set(holders))]
-    return [  # every one: "parti" of "parti politique"
+    return [
         t
         for t in asked
         if not (
@@ -190,10 +191,17 @@ def _no_relation(
         return []
     relation = Term(match.group(1), verb)  # a key term even where its lemma is a stop word ("found")
     units = vocabulary.units_naming(relation)
+    if verb in answer_types():  # "Qui a estimé …": any unit that says who judged ("a conclu", "found")
+        units = naming_any(vocabulary, answer_types()[verb])
     subject = [t for t in terms if t.folded != verb and 0 < len(naming.get(t, ())) <= SPECIFIC]
     if not units or (subject and not any(units & naming[t] for t in subject)):
         return [relation]
     return []
+
+
+def naming_any(vocabulary: Vocabulary, words: frozenset[str]) -> set[str]:
+    """The units that have any of `words` (folded)."""
+    return {u for w in words for u in vocabulary.units_naming(Term(w, w))}
 
 
 def _no_date(

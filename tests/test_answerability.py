@@ -289,6 +289,9 @@ def test_what_the_text_does_not_say_about_a_name_it_gives_is_refused(
         ("How many years was Aset Abishev sentenced to?", "recital-I"),
         ("Which UN body found Iskander Yerimbetov's detention arbitrary?", "recital-N"),  # its "groupe"
         ("Which prosecutor's office looked into Iskander Yerimbetov's torture claims?", "recital-N"),
+        ("Quelle accusation a valu la prison à Saken Tulbayev ?", "recital-H"),  # "accusé d'incitation"
+        ("Qui a jugé arbitraire la détention d'Iskander Yerimbetov ?", "recital-N"),  # "a conclu"
+        ("On what page of the Official Journal was the March 2012 resolution printed?", "footnote-5"),  # "p."
     ],
 )
 def test_what_the_text_says_about_a_name_is_answered_in_its_own_words(
