@@ -148,6 +148,19 @@ def complements(question: str, terms: list[Term]) -> list[Term]:
     return found
 
 
+def alternatives(question: str, terms: list[Term], uncovered: list[Term]) -> list[Term]:
+    """Uncovered terms offered as an alternative to a covered one: "narrowed or scrapped", "abrogé ou
+    modifié": the text answers by the alternative it has."""
+    keys = {t.folded: t for t in terms}
+    words = [fold(w) for w in _TOKEN.findall(question)]
+    found = []
+    for i in range(1, len(words) - 1):
+        a, b = keys.get(words[i - 1]), keys.get(words[i + 1])
+        if words[i] in ("or", "ou") and a and b and (a in uncovered) != (b in uncovered):
+            found.append(a if a in uncovered else b)
+    return found
+
+
 def missing(
     vocabulary: Vocabulary,
     terms: list[Term],
@@ -159,6 +172,7 @@ def missing(
     `uncovered`: the terms the text never uses (`Vocabulary.uncovered`); `own`: the terms of the message
     itself, when `terms` also carries a follow-up's subject: only the message's own words may outweigh
     its uncovered ones."""
+    uncovered = [t for t in uncovered if t not in alternatives(question, terms, uncovered)]
     asked = focus(question, terms) + complements(question, terms)
     named_countries = _countries_named(question, vocabulary)
     countries = {c.folded for c in named_countries}

@@ -48,7 +48,8 @@ _ASKS_SOURCES = re.compile(
     r"earlier|previous|prior|former|adopt\w*|journal|JO|OJ|accord\w*|agreement\w*|sign\w*|conclusions?|"
     r"strat[ée]gie|strategy|dialogues?|r[èe]glement|rules|transm\w*|forward\w*|sen[dt]|envo\w*|"
     r"destinataires?|addressees?|pr[ée]ambule|preamble|refer\w*|cit[ée]\w*|positions?|"
-    r"(?:19|20)\d\d resolutions?|r[ée]solutions? (?:of|du|de|from|in) (?:\w+ )?(?:19|20)\d\d)\b",
+    r"(?:19|20)\d\d resolutions?|r[ée]solutions? (?:of|du|de|from|in) (?:\w+ )?(?:19|20)\d\d|"
+    r"pr[ée]sidente? du parlement|parliament'?s president|president of (?:the )?(?:european )?parliament)\b",
     re.I,
 )
 

@@ -321,3 +321,13 @@ def test_a_message_that_says_it_changes_the_subject_is_a_new_question(
     answer = pipeline.ask(question, history)
     assert not answer.refused and gold & set(answer.citations)
     assert not {"paragraph-15", "paragraph-16", "paragraph-3"} & set(answer.citations)  # the old topic's
+
+
+def test_an_alternative_the_text_does_not_take_is_no_reason_to_refuse(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Should Article 174 be narrowed or scrapped entirely?")  # § 5: narrowed
+    assert not answer.refused and "paragraph-5" in answer.citations
+
+
+def test_what_the_parliaments_president_must_do_is_the_closing_paragraph(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Que doit faire le président du Parlement européen ?", OSCE_FR)
+    assert "paragraph-17" in answer.citations
