@@ -104,7 +104,7 @@ def _same_topic(own: list[Term], subject: list[Term], vocabulary: Vocabulary) ->
 
 
 def _leans(message: str, own: list[Term], subject: list[Term], vocabulary: Vocabulary) -> bool:
-    if not subject or (own and _SWITCH.search(message)):
+    if not subject or _SWITCH.search(message):
         return False
     continues = (
         not _NEW_TOPIC.match(fold(message))

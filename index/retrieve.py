@@ -25,7 +25,7 @@ from index.store import Index, nearest, search_texts
 
 # Reciprocal-rank fusion: score = Σ weight / (RRF_K + rank). A small K trusts the top of each list.
 RRF_K = 10
-WEIGHTS = {"dense_unit": 1.0, "dense_sentence": 1.0, "lexical": 1.0}
+WEIGHTS = {"dense_unit": 1.0, "dense_sentence": 1.0, "lexical": 1.0, "coverage": 1.0}
 # BM25 runs over each language's text; the list in the question's language counts fully, the other less.
 OTHER_LANGUAGE_LEXICAL = 0.5
 # Citations ("– vu …") and footnotes list other texts by date, and the closing paragraph only forwards the
@@ -102,6 +102,13 @@ class Retriever:
         self._n_sentences = index.sentences.count()
         self._n_units = index.units.count()
         self.vocabulary = Vocabulary.build(index.document, index.english)
+        # a footnote stands for the text its marker closes: it speaks of what that unit names
+        self._referrer = [
+            (self._position[f"footnote-{n}"], self._position[u.id])
+            for u in self.units
+            for n in u.footnotes
+            if f"footnote-{n}" in self._position
+        ]
         # what each unit does, as the index carries it (Chroma metadata, French rows: the acts are the same)
         got = index.units.get(where={"language": "fr"}, include=["metadatas"])
         self.unit_acts: dict[str, frozenset[str]] = {m["unit_id"]: from_metadata(m) for m in got["metadatas"]}
@@ -121,6 +128,19 @@ class Retriever:
             if 0 < len(holders) <= SUBJECT_MAX_UNITS:
                 boost[[self._position[u] for u in holders]] = SUBJECT_BOOST
         return boost
+
+    def _coverage(self, terms: list[Term]) -> np.ndarray:
+        """How much of the question each unit speaks of, in either language, with the everyday words and EU
+        terms of the text: the key terms it names, each weighted by how rare it is in the text."""
+        covered = np.zeros(len(self.units))
+        n = len(self.units)
+        for term in terms:
+            units = self.vocabulary.units_naming(term)
+            if units:
+                covered[[self._position[u] for u in units]] += np.log(n / len(units))
+        for footnote, referrer in self._referrer:
+            covered[footnote] = max(covered[footnote], covered[referrer])
+        return covered
 
     def _dense(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """Cosines of the query with each unit, and with each unit's best sentence (via Chroma)."""
@@ -154,6 +174,9 @@ class Retriever:
         ("other": a message in German, Spanish …) is searched by meaning only."""
         resolved = resolve(question, history, self.vocabulary)
         fused, dense, lexical = self._fused(question, language)
+        if WEIGHTS.get("coverage"):
+            covered = self._coverage(resolved.terms)
+            fused = fused + np.where(covered > 0, WEIGHTS["coverage"] / (RRF_K + _ranks(covered)), 0.0)
         if resolved.followup:  # its own words lack the subject: the message that named it leads
             c_fused, c_dense, c_lexical = self._fused(f"{resolved.context} {question}", language)
             fused = (fused * FOLLOWUP_OWN_WEIGHT + c_fused) * self._subject_boost(resolved.subject)
