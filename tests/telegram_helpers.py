@@ -16,7 +16,7 @@ TOKEN = "123456789:AAHresobot-TEST_token-0123456789abcdef"
 CHAT = 4242
 GROUP = -1001234
 WAIT = 20.0
-BOKAYEV_FR = "Qui est Maks Bokayev ?"
+BOKAYEV_FR = "Que demande le Parlement pour Maks Bokayev ?"  # answered by § 4 alone
 
 
 @asynccontextmanager
