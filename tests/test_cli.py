@@ -201,6 +201,14 @@ def test_ask_refuses_an_absent_subject_mid_conversation_naming_it_and_offering_n
     assert not answer["refused"] and {"recital-L", "paragraph-9"} & set(answer["citations"])
 
 
+def test_ask_refuses_a_fact_the_text_does_not_give_about_a_name_it_gives(run) -> None:
+    history = ["--history", "What does the resolution say about the media law?"]
+    result = run("ask", "--json", *history, "How long was Natalia Ulasik held in psychiatric care?")
+    answer = json.loads(result.output)
+    assert answer["refused"] and answer["citations"] == []
+    assert answer["answer"].startswith("Resolution 2019/2610(RSP) does not give this information")
+
+
 def test_eval_reports_out_of_scope_alone_and_mid_conversation_and_topic_switches(run, tmp_path: Path) -> None:
     rows = [
         {"id": "a", "lang": "en", "type": "oos", "question": "What about deforestation?", "gold": []},

@@ -143,6 +143,18 @@ async def test_out_of_scope_question_after_earlier_ones_is_refused_with_nearby_s
     assert unit_id in [b["callback_data"].removeprefix("u:fr:") for b in asked.buttons]
 
 
+async def test_a_fact_the_text_does_not_give_about_a_name_it_gives_is_refused_mid_chat(
+    server: BotApiServer, app: Application
+) -> None:
+    await ask(server, BOKAYEV_FR)
+    await ask(server, "Que dit la résolution sur la liberté de religion ?")
+    (reply,) = await ask(server, "Quel tribunal a condamné Saken Tulbayev ?")  # recital H names no court
+    assert reply.text.startswith("La résolution 2019/2610(RSP) ne donne pas cette information")
+    assert not [b for b in reply.buttons if b["callback_data"].startswith("u:")]  # no quote, no unit
+    (given,) = await ask(server, "De quoi Saken Tulbayev a-t-il été accusé ?")
+    assert given.text.startswith("Voici ce que dit la résolution") and "(considérant H)" in given.text
+
+
 def test_long_answer_is_split_into_parts_under_the_limit_without_losing_text() -> None:
     sentence = "Le Parlement <demande> la libération de M. Bokayev & de ses collègues. "
     quote = "« " + sentence * 400 + "»"
