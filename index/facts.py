@@ -83,10 +83,24 @@ def answer_types() -> dict[str, frozenset[str]]:
     return table
 
 
+# What happened after the resolution was adopted is not in it: "a-t-elle été levée depuis l'adoption de la
+# résolution ?", "Was it amended after this resolution came out?"
+_AFTER_ADOPTION = re.compile(
+    r"\b(?:(?:since|after|following) (?:this|the) (?:resolution|text|vote)|(?:since|after) (?:it|the "
+    r"resolution|this resolution) (?:was adopted|was passed|came out|was voted)|since its adoption|"
+    r"(?:depuis|apr[èe]s) (?:l['’]adoption de |le vote de )?(?:la|cette) r[ée]solution|depuis son adoption|"
+    r"since then|depuis lors)\b",
+    re.I,
+)
+
+
 def unasked(vocabulary: Vocabulary, terms: list[Term], question: str) -> list[Term]:
     """For a question that asks for a fact, the key terms that no unit holds together with the others: when
-    the best unit has at most FACT_COVERAGE of them, the text does not give the fact (none: it may).
+    the best unit has at most FACT_COVERAGE of them, the text does not give the fact (none: it may). A
+    question on what happened after the resolution was adopted gets all of its terms.
     `terms`: the question's key terms, a follow-up's carried subject included."""
+    if terms and _AFTER_ADOPTION.search(question):  # the text stops where it was adopted
+        return terms
     asks_fact = bool(_FACT.search(question)) or bool(_WHAT.search(question) and focus(question, terms))
     asks_inside = bool(
         _WHICH_INSIDE.search(question) and focus(question, terms)

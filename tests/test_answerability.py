@@ -271,6 +271,8 @@ def test_country_names_are_babels_territory_names_in_french_and_english() -> Non
         "Ablovas Dzhumayev travaillait pour quel journal ?",
         "How long did Natalia Ulasik spend in hospital?",  # § 3: her medical measures, no duration
         "À combien d'années de prison Sayat Ibrayev avait-il été condamné ?",  # § 3: released, no term
+        "Maks Bokayev a-t-il été libéré depuis l'adoption de cette résolution ?",  # after the text
+        "Did the OSCE office in Astana get its full mandate back since the resolution was adopted?",
     ],
 )
 @pytest.mark.parametrize("history", [[], "earlier"])
