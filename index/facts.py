@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from index.answerable import SPECIFIC, focus
+from index.answerable import SPECIFIC, countries, focus
 from index.coverage import Term, Vocabulary, name_like, not_key_terms, predicate_words
 from index.lexical import fold
 
@@ -101,6 +101,9 @@ def unasked(vocabulary: Vocabulary, terms: list[Term], question: str) -> list[Te
     `terms`: the question's key terms, a follow-up's carried subject included."""
     if terms and _AFTER_ADOPTION.search(question):  # the text stops where it was adopted
         return terms
+    elsewhere = _country_elsewhere(vocabulary, terms)
+    if elsewhere:
+        return elsewhere
     asks_fact = bool(_FACT.search(question)) or bool(_WHAT.search(question) and focus(question, terms))
     asks_inside = bool(
         _WHICH_INSIDE.search(question) and focus(question, terms)
@@ -125,6 +128,18 @@ def unasked(vocabulary: Vocabulary, terms: list[Term], question: str) -> list[Te
         or _no_focus(vocabulary, terms, question, naming)
         or _no_duration(vocabulary, terms, question, naming)
     )
+
+
+def _country_elsewhere(vocabulary: Vocabulary, terms: list[Term]) -> list[Term]:
+    """ "What does the text say about elections in Kyrgyzstan?": a country the text names only about
+    something else (a blogger extradited from Kyrgyzstan) is no answer: a unit must name the country with
+    one of the question's other key terms. The key terms no such unit holds."""
+    for country in (t for t in terms if t.folded in countries()):
+        holders = vocabulary.units_naming(country)
+        others = [t for t in terms if t is not country and vocabulary.covers(t)]
+        if holders and others and not any(holders & vocabulary.units_naming(t) for t in others):
+            return others
+    return []
 
 
 def _named_subject(terms: list[Term], question: str, naming: dict[Term, set[str]]) -> list[Term]:

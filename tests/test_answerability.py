@@ -273,6 +273,7 @@ def test_country_names_are_babels_territory_names_in_french_and_english() -> Non
         "À combien d'années de prison Sayat Ibrayev avait-il été condamné ?",  # § 3: released, no term
         "Maks Bokayev a-t-il été libéré depuis l'adoption de cette résolution ?",  # after the text
         "Did the OSCE office in Astana get its full mandate back since the resolution was adopted?",
+        "What does the resolution say about torture in Kyrgyzstan?",  # named for an extradition only
     ],
 )
 @pytest.mark.parametrize("history", [[], "earlier"])
@@ -333,3 +334,8 @@ def test_an_alternative_the_text_does_not_take_is_no_reason_to_refuse(pipeline: 
 def test_what_the_parliaments_president_must_do_is_the_closing_paragraph(pipeline: Pipeline) -> None:
     answer = pipeline.ask("Que doit faire le président du Parlement européen ?", OSCE_FR)
     assert "paragraph-17" in answer.citations
+
+
+def test_a_country_the_text_names_is_answered_about_what_the_text_says_of_it(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Quel blogueur a été extradé du Kirghizstan ?")
+    assert not answer.refused and "recital-L" in answer.citations
