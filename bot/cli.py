@@ -126,6 +126,9 @@ def ask(question: str, history: Sequence[str], as_json: bool, original: bool, ll
     from bot.terminal import render_terminal
 
     pipeline = get_pipeline(llm)
+    # announced, so that the texts the question embeds (the question, the text its answer is judged with)
+    # are embedded in one call, not one each (index/query_batch.py)
+    pipeline.expect(question, history)
     try:
         answer = pipeline.ask(question, list(history))
     except BadQuestion as exc:
