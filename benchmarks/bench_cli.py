@@ -104,7 +104,8 @@ def main() -> None:
             fresh = root / f"cold-{n}" / "data"
             fresh.parent.mkdir()
             cold.append(_run(["ask", QUESTION], fresh, first_use=True))
-        print(_line("resobot ask (cold: builds index)", cold))
+        if cold:  # --cold-runs 0: the warm figures only
+            print(_line("resobot ask (cold: builds index)", cold))
     # `import bot.cli` is what --help pays; the second is what `ask` imports once it runs.
     for statement in ("import bot.cli", "import bot.startup, bot.terminal"):
         total, ranked = importtime(statement, args.importtime)
