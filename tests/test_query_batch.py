@@ -264,9 +264,15 @@ def test_resobot_ask_embeds_all_its_question_s_texts_in_one_call_and_answers_as_
     get_pipeline.cache_clear()
     try:
         result = CliRunner().invoke(cli, ["ask", "--json", question], catch_exceptions=False)
+        calls = list(recorded.calls)
+        again = CliRunner().invoke(cli, ["ask", "--json", question], catch_exceptions=False)  # from memory
     finally:
         get_pipeline.cache_clear()
-    assert result.exit_code == 0
-    assert len(recorded.calls) == 1 and sorted(recorded.calls[0]) == sorted(pipeline.query_texts(question))
-    assert len(recorded.calls[0]) == 2
+    assert result.exit_code == 0 and again.output == result.output
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(pipeline.query_texts(question))
+    assert len(calls[0]) == 2
     assert json.loads(result.output) == alone.as_json()
+    embeddings.QUERIES.clear()
+    recorded.calls.clear()
+    embeddings.QUERIES.vector(QUESTIONS[0])  # a later call embeds nothing ahead for the answered question
+    assert recorded.calls == [[QUESTIONS[0]]]
