@@ -126,10 +126,16 @@ def ask(question: str, history: Sequence[str], as_json: bool, original: bool, ll
     from bot.terminal import render_terminal
 
     pipeline = get_pipeline(llm)
+    # announced, so that the texts the question embeds (the question, the text its answer is judged with)
+    # are embedded in one call, not one each (index/query_batch.py); withdrawn once answered, so that an
+    # answer from memory leaves nothing to embed ahead in a later call
+    ticket = pipeline.expect(question, history)
     try:
         answer = pipeline.ask(question, list(history))
     except BadQuestion as exc:
         raise click.UsageError(exc.message) from exc
+    finally:
+        ticket.withdraw()
     if as_json:
         print_json(answer.as_json())
     else:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.lexical import STOPWORDS, eu_terms, fold, has_phrase, stem, synonyms
 from index.models import Document
@@ -158,8 +158,13 @@ class Vocabulary:
     languages' stemmers."""
 
     def __init__(
-        self, unit_words: dict[str, set[str]], clauses: dict[str, list[frozenset[str]]] | None = None
+        self,
+        unit_words: dict[str, set[str]],
+        clauses: dict[str, list[frozenset[str]]] | None = None,
+        stem_units: dict[str, set[str]] | None = None,
     ) -> None:
+        """`stem_units`: the units of each stem, as `as_json` kept them; worked out from `unit_words` if
+        not given (the stemming is most of the build)."""
         self._unit_words = unit_words
         # each unit's clauses (the parts between semicolons, in either language) as their folded words
         self._clauses = clauses or {}
@@ -168,10 +173,12 @@ class Vocabulary:
             for word in words:
                 self._word_units.setdefault(word, set()).add(unit_id)
         self._words = sorted(w for w in self._word_units if not w.isdigit())
-        self._stem_units: dict[str, set[str]] = {}
-        for word in self._words:
-            for s in _stems(word):
-                self._stem_units.setdefault(s, set()).update(self._word_units[word])
+        if stem_units is None:
+            stem_units = {}
+            for word in self._words:
+                for s in _stems(word):
+                    stem_units.setdefault(s, set()).update(self._word_units[word])
+        self._stem_units = stem_units
 
     @classmethod
     def build(cls, document: Document, english: Document | None = None) -> Vocabulary:
@@ -185,6 +192,23 @@ class Vocabulary:
             for unit_id, both in texts.items()
         }
         return cls({unit_id: _unit_words(both) for unit_id, both in texts.items()}, clauses)
+
+    def as_json(self) -> dict[str, dict[str, Any]]:
+        """The words of each unit, its clauses' words and the units of each stem: `from_json` makes the
+        same vocabulary (tests/test_derived.py compares every attribute)."""
+        return {
+            "unit_words": {u: sorted(words) for u, words in self._unit_words.items()},
+            "clauses": {u: [sorted(c) for c in clauses] for u, clauses in self._clauses.items()},
+            "stem_units": {s: sorted(units) for s, units in self._stem_units.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, dict[str, Any]]) -> Vocabulary:
+        return cls(
+            {u: set(words) for u, words in data["unit_words"].items()},
+            {u: [frozenset(c) for c in clauses] for u, clauses in data["clauses"].items()},
+            {s: set(units) for s, units in data["stem_units"].items()},
+        )
 
     def key_terms(self, question: str) -> list[Term]:
         """The words of a question that name what it asks about: not stop words, not framing words."""

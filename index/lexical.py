@@ -98,14 +98,20 @@ def bridge_terms(question: str) -> str:
     return question + (" " + " ".join(extra) if extra else "")
 
 
+def unit_tokens(texts: list[str], language: str = "french") -> list[list[str]]:
+    """What BM25 indexes of each text: its tokens (`tokens`), a placeholder for a text that has none."""
+    return [tokens(t, language) or ["\0"] for t in texts]
+
+
 class LexicalIndex:
     """BM25 over the units' text in one language, stemmed with that language's stemmer; queries are stemmed
-    both as French and as English (a French question may name an English term, and the other way)."""
+    both as French and as English (a French question may name an English term, and the other way).
+    `tokenized`: each unit's tokens (`unit_tokens`), as index/derived.py keeps them."""
 
-    def __init__(self, texts: list[str], language: str = "french") -> None:
+    def __init__(self, tokenized: list[list[str]]) -> None:
         self._bm25 = bm25s.BM25()
-        self._bm25.index([tokens(t, language) or ["\0"] for t in texts], show_progress=False)
-        self._size = len(texts)
+        self._bm25.index(tokenized, show_progress=False)
+        self._size = len(tokenized)
 
     def scores(self, text: str) -> np.ndarray:
         """BM25 scores of every unit for `text` (a question already passed through `bridge_terms`)."""

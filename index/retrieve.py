@@ -13,7 +13,7 @@ import numpy as np
 from bot.settings import Settings
 from index.acts import asked_acts, from_metadata, is_act_word
 from index.answerable import missing
-from index.coverage import Term, Vocabulary
+from index.coverage import Term
 from index.facts import unasked
 from index.followup import resolve
 from index.lexical import LexicalIndex, bridge_terms
@@ -21,7 +21,7 @@ from index.models import Unit
 from index.ordinals import ordinal_unit
 from index.parse import is_closing
 from index.references import find_references
-from index.store import Index, nearest, search_texts
+from index.store import Index, nearest
 
 # Reciprocal-rank fusion: score = Σ weight / (RRF_K + rank). A small K trusts the top of each list.
 RRF_K = 10
@@ -93,15 +93,12 @@ class Retriever:
         self.settings = settings
         self.units = list(index.document.units)
         self._position = {u.id: i for i, u in enumerate(self.units)}
+        derived = index.derive()  # kept with the index (index/derived.py)
         # BM25 over each language's text with its own analyzer: language → index
-        self._lexical: dict[str, LexicalIndex] = {}
-        for language, doc, analyzer in (("fr", index.document, "french"), ("en", index.english, "english")):
-            if doc is not None:
-                searched = search_texts(doc)
-                self._lexical[language] = LexicalIndex([searched[u.id] for u in self.units], analyzer)
+        self._lexical = {language: LexicalIndex(tokens) for language, tokens in derived.tokens.items()}
         self._n_sentences = index.sentences.count()
         self._n_units = index.units.count()
-        self.vocabulary = Vocabulary.build(index.document, index.english)
+        self.vocabulary = derived.vocabulary
         # a footnote stands for the text its marker closes: it speaks of what that unit names
         self._referrer = [
             (self._position[f"footnote-{n}"], self._position[u.id])

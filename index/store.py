@@ -29,7 +29,7 @@ from chromadb.errors import NotFoundError
 
 from bot.settings import Settings
 from index.acts import as_metadata, clause_acts, unit_acts
-from index.align import check_alignment
+from index.derived import Derived, derive, search_texts, work_out
 from index.embeddings import E5Embeddings
 from index.models import Document
 from index.parse import PARSER_VERSION, parse_resolution, read_corpus
@@ -57,6 +57,11 @@ class Index:
     english: Document | None = None
     english_official: bool = False  # the rendering is an official English version, not a translation
     client: chromadb.ClientAPI | None = None  # what opened the collections (for `store`)
+    derived: Derived | None = None  # its vocabulary and BM25 tokens (index/derived.py), if worked out
+
+    def derive(self) -> Derived:
+        """The vocabulary and BM25 tokens of the text: those the store was opened with, else worked out."""
+        return self.derived or work_out(self.document, self.english)
 
     def text_of(self, unit_id: str, language: str) -> str:
         """A unit's text in `language` ("en" falls back to the French when there is no rendering)."""
@@ -86,19 +91,6 @@ class BuildReport:
     sentences: int  # of the French text
     seconds: float
     languages: tuple[str, ...] = ("fr",)
-
-
-def search_texts(document: Document) -> dict[str, str]:
-    """What is searched for each unit: its text; a footnote ("JO C 45 …") also carries the words its
-    marker closes ("… du 18 avril 2013"), which name the text it refers to, and the whole unit that
-    refers to it, which says what the reference is about."""
-    referrers = {n: u for u in document.units for n in u.footnotes}
-    texts = {u.id: u.text for u in document.units}
-    for u in document.of_kind("footnote"):
-        if (referrer := referrers.get(int(u.label))) is not None:
-            named = referrer.cited_by(int(u.label))
-            texts[u.id] = " — ".join(t for t in (u.text, named, referrer.text) if t)
-    return texts
 
 
 def fingerprint(corpus_text: str, model_id: str, english_text: str = "") -> str:
@@ -224,16 +216,20 @@ def build_index(
     document = parse_resolution(text)
     english_text = read_corpus(settings.english_corpus) if settings.english_corpus else ""
     english = parse_resolution(english_text) if english_text else None
-    if english is not None:
-        check_alignment(document, english)  # refuses to build on a rendering that does not match
     embeddings = E5Embeddings()
     wanted = fingerprint(text, embeddings.model_id, english_text)  # = corpus_fingerprint(settings, …)
+    # refuses to build on a rendering that does not match the French text (index/align.py): checked, or
+    # found checked next to the store with the rest of what the corpus gives (index/derived.py); with a
+    # Chroma server nothing is written locally
+    derived = derive(document, english, wanted, None if settings.use_server else settings.resobot_data_dir)
     client = chroma_client(settings)
     official = settings.resobot_corpus_en_official
     if not force and (current := _open_current(client, settings, wanted)):
         units_collection, sentences_collection = current
         report = _report(False, document, english, started)
-        index = Index(document, units_collection, sentences_collection, embeddings, english, official, client)
+        index = Index(
+            document, units_collection, sentences_collection, embeddings, english, official, client, derived
+        )
         return index, report
 
     units, sentences = (_langchain_store(client, name) for name in _names(settings))
@@ -282,7 +278,9 @@ def build_index(
         _fill(store, rows, vectors, wanted)
     report = _report(True, document, english, started)
     logger.info("indexed %d units and %d sentences in %.1f s", report.units, report.sentences, report.seconds)
-    index = Index(document, units._collection, sentences._collection, embeddings, english, official, client)
+    index = Index(
+        document, units._collection, sentences._collection, embeddings, english, official, client, derived
+    )
     return index, report
 
 

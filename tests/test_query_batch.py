@@ -5,6 +5,7 @@ vectors and the answers are those of one question at a time."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -12,8 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 import index.embeddings as embeddings
+from bot.cli import cli
+from bot.cli_shared import get_pipeline
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from index.embeddings import E5Embeddings
@@ -248,3 +252,27 @@ async def test_a_burst_on_telegram_is_embedded_in_fewer_calls_with_the_same_repl
     assert [r.text for (r,) in replies] == [serial[q] for q in QUESTIONS]
     assert calls_serial >= len(QUESTIONS) and len(recorded.calls) < len(QUESTIONS)
     assert max(map(len, recorded.calls)) > 1
+
+
+def test_resobot_ask_embeds_all_its_question_s_texts_in_one_call_and_answers_as_one_by_one(
+    settings: Settings, recorded: Recorder, pipeline: Pipeline
+) -> None:
+    question = "What does the resolution say about trade unions?"  # searched with "syndicats" added
+    alone = pipeline.ask(question)
+    embeddings.QUERIES.clear()
+    recorded.calls.clear()
+    get_pipeline.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["ask", "--json", question], catch_exceptions=False)
+        calls = list(recorded.calls)
+        again = CliRunner().invoke(cli, ["ask", "--json", question], catch_exceptions=False)  # from memory
+    finally:
+        get_pipeline.cache_clear()
+    assert result.exit_code == 0 and again.output == result.output
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(pipeline.query_texts(question))
+    assert len(calls[0]) == 2
+    assert json.loads(result.output) == alone.as_json()
+    embeddings.QUERIES.clear()
+    recorded.calls.clear()
+    embeddings.QUERIES.vector(QUESTIONS[0])  # a later call embeds nothing ahead for the answered question
+    assert recorded.calls == [[QUESTIONS[0]]]
