@@ -26,7 +26,8 @@ _REQUEST = re.compile(
     r"\b(urg\w*|call\w*|ask\w*|says|considers|believes|estime|considere|affirme|demand\w*|want\w*|insist\w*|welcom\w*|stress\w*|notes?|expect\w*|"
     r"instruct\w*|reaffirm\w*|condemns?|request\w*|invit\w*|encourag\w*|should|must|"
     r"exhort\w*|prie|prient|salu\w*|felicit\w*|soulign\w*|releve|espere|escompte|charge|reaffirme|"
-    r"condamne|reclam\w*|exig\w*|veut|veulent|souhait\w*|doit|doivent|devrai\w*|appel\w*)\b"
+    r"condamne|reclam\w*|exig\w*|veut|veulent|souhait\w*|doit|doivent|devrai\w*|appel\w*|hop\w*|"
+    r"(?:is|are) to be)\b"
 )
 _PASSIVE = re.compile(
     r"\b(is|are|be|being|was|were|est|sont|soit|soient|etre)\s+(\w+\s+)?(urged|called|asked|invited|"

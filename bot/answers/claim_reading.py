@@ -16,6 +16,7 @@ from bot.answers import claim_actors as actors
 from bot.answers import claim_causes as causes
 from bot.answers import claim_numbers as nums
 from bot.answers import claim_polarity as polarity
+from bot.answers import claim_speech as speech
 from bot.answers.people import said_of_another
 from bot.text.language import detect_language
 from index.align import name_forms
@@ -160,11 +161,12 @@ def reading(claim: str, unit: Evidence) -> str | None:
         why = _read_alike(claim, claim_names, unit, view, stemmer)
         if why is not None:
             return why
-    if unit.id.startswith("paragraph"):
-        if not actors.requests(claim) or actors.someone_else_asks(claim):
+    if unit.id.startswith("paragraph"):  # the Parliament speaks, unless the claim reports another's word
+        reported = speech.source(claim) is not None
+        if not reported and (not actors.requests(claim) or actors.someone_else_asks(claim)):
             return "speaker"
-    elif actors.parliament_asks(claim):
-        return "speaker"
+    elif actors.parliament_asks(claim) or speech.recital_asks(claim, texts):
+        return "speaker"  # recitals state findings: they ask for nothing
     return None
 
 
@@ -190,6 +192,13 @@ def _read_alike(
         return "polarity"
     if polarity.other_evaluation(claim, sentences, stemmer):
         return "evaluation"
+    if speech.unsourced(claim, sentences, stemmer):
+        return "source"
+    if unit.id.startswith("paragraph"):
+        if speech.other_act(claim, sentences, stemmer):
+            return "act"
+        if speech.other_addressee(claim, sentences, stemmer):
+            return "addressee"
     clause = _best(claim_words, polarity.clauses(sentence), stemmer)
     if _other_actor(claim, unit.id, clause, sentence):
         return "actor"
