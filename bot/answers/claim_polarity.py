@@ -13,6 +13,10 @@ from index.lexical import fold, tokens
 _ALPHA = re.compile(r"[^\W\d_]+")
 _NEGATIONS_EN = frozenset(["not", "no", "never", "cannot", "none", "neither", "nothing"])
 _NEGATIONS_FR_ALONE = frozenset(["aucun", "aucune", "jamais", "rien"])
+# Nouns and phrases that deny what follows them: "the lack of a fair trial" is "no fair trial", "free from
+# monitoring" is "not monitored".
+_LACKS = frozenset(["lack", "lacks", "lacking", "absence", "manque", "manquent", "defaut", "free", "exempt",
+                    "exempts", "exemptes"])
 # "an end to X" is "no more X"; "refuse to X", "fail to X" do not X
 _ENDINGS = frozenset([
     "end", "ended", "ends", "ending", "fin", "stop", "stopped", "cease", "ceased", "halt", "cesser",
@@ -74,7 +78,10 @@ def negations(words: list[str]) -> int:
     if not french:
         french = sum(w in _NEGATIONS_FR_ALONE for w in words)
     english = sum(w in _NEGATIONS_EN for w in words) + sum(w.endswith("n't") for w in words)
-    return french + english + sum(w in _ENDINGS for w in words)
+    following = [*words[1:], ""]
+    pairs = zip(words, following, strict=True)
+    lacks = sum(w in _LACKS and (w != "free" or nxt == "from") for w, nxt in pairs)
+    return french + english + lacks + sum(w in _ENDINGS for w in words)
 
 
 def negated(text: str) -> bool:
@@ -128,6 +135,8 @@ def opposed(claim: str, sentences: str | list[str], language: str) -> bool:
     cw = _NEGATION_WORDS.findall(fold(claim))
     claim_negated = negations(cw) % 2 == 1
     near = [sentences[i] for i in _near_best(words, sentences, language)]
+    if claim_negated and _denied_alike(cw, sentences, language):
+        return False
     for sentence in near:
         parts = segments(sentence)
         candidates = [parts[i] for i in _near_best(words, [p.text for p in parts], language)]
@@ -136,6 +145,35 @@ def opposed(claim: str, sentences: str | list[str], language: str) -> bool:
             if not any(_opposite_words(cw, cl[i]) for i in _near_best(words, cl, language)):
                 return False
     return bool(near)
+
+
+_SCOPE = 8  # words after a negation that it governs ("an end to all forms of X, Y and Z")
+
+
+def _denied(words: list[str], language: str) -> set[str]:
+    """The stems of the first content word after each negation of `words` (folded): what it denies."""
+    out = set()
+    for i, w in enumerate(words):
+        if negations([w, *words[i + 1 : i + 2]]):
+            after = [t for x in words[i + 1 : i + 1 + _SCOPE] for t in tokens(x, language)]
+            out.update(after[:1])
+    return out
+
+
+def _denied_alike(claim_words: list[str], sentences: list[str], language: str) -> bool:
+    """True when something the claim denies ("an end to impunity", "no fair trial") is denied in the unit
+    too: a negation stands at most _SCOPE words before it, in the same clause. A claim that joins two
+    clauses of the unit is read by what its negation governs, not by the clause it shares most words with."""
+    targets = _denied(claim_words, language)
+    for sentence in sentences:
+        for clause in clauses(sentence):
+            words = _NEGATION_WORDS.findall(fold(clause))
+            if targets & _denied(words, language):
+                return True
+            for k, w in enumerate(words):
+                if targets & set(tokens(w, language)) and negations(words[max(0, k - _SCOPE) : k]):
+                    return True
+    return False
 
 
 def _opposite_words(claim_words: list[str], text: str) -> bool:
