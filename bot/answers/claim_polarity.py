@@ -25,18 +25,27 @@ _ENDINGS = frozenset([
 ])
 # Opposite words: folded prefixes, or whole words when written with a trailing "=".
 OPPOSITES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("increas", "rise", "risen", "rose", "grow", "augment", "hausse", "accru"),
-     ("decreas", "declin", "fell", "fall", "diminu", "baiss")),
+    (("increas", "rise", "risen", "rose", "grow", "augment", "hausse", "accru", "raise=", "raised=",
+      "raises=", "raising="),
+     ("decreas", "declin", "fell", "fall", "diminu", "baiss", "cap=", "caps=", "capped=", "capping=",
+      "plafonn", "lower", "reduc", "redui", "abaiss")),
     (("restrict", "restrei", "limit", "hamper", "entrav", "curb", "narrow"),
      ("respect", "guarant", "garant", "broad", "widen", "expand", "elarg", "extend", "protect", "proteg")),
     (("ban", "banned", "prohibit", "interdi", "block", "bloqu"),
-     ("allow", "permit", "autoris", "unblock", "retabl", "restor", "can=", "peuvent=", "peut=", "able=")),
+     ("allow", "permit", "autoris", "authoris", "authoriz", "unblock", "retabl", "restor", "can=", "peuvent=",
+      "peut=", "able=")),
     (("strengthen", "tighten", "reinforc", "renforc", "durc", "tough"),
      ("narrow", "weaken", "loosen", "relax", "assoupl", "moratori", "repeal", "abrog", "limit")),
     (("legal", "legaux"), ("illegal", "illegaux")),
     (("welcom", "salu", "felicit", "prais"), ("condemn", "criticis", "criticiz", "critiqu", "deplor")),
     (("join", "rejoin", "adher"), ("left", "leav", "quit", "withdr")),
-    (("high", "eleve", "fort"), ("low", "faibl")),
+    (("high", "eleve", "fort", "strong", "great", "much=", "many=", "beaucoup", "considerabl", "major"),
+     ("low", "faibl", "little=", "few=", "peu=", "weak", "scant", "minor", "slight", "leger")),
+    (("homogen", "uniform", "mono"), ("multi", "divers", "pluri", "heterogen")),
+    (("maintain", "maintien", "maintenir=", "maintenu=", "maintenus=", "keep=", "keeps=", "kept=", "retain",
+      "preserv"), ("lift", "leve=", "levee=", "lever=", "remov", "supprim", "abolish", "abol")),
+    (("improv", "amelior", "progress"), ("worsen", "deterior", "degrad", "aggrav", "regress")),
+    (("respect",), ("violat", "breach", "infring", "bafou", "enfrei")),
     (("protect", "proteg"), ("forc", "violen", "repress", "harass", "harcel")),
 )
 # The Parliament's evaluative acts: a claim that it welcomes what it condemns (or that it welcomes what it
@@ -78,7 +87,7 @@ def negations(words: list[str]) -> int:
     if not french:
         french = sum(w in _NEGATIONS_FR_ALONE for w in words)
     english = sum(w in _NEGATIONS_EN for w in words) + sum(w.endswith("n't") for w in words)
-    following = [*words[1:], ""]
+    following = [*words[1:], ""][: len(words)]
     pairs = zip(words, following, strict=True)
     lacks = sum(w in _LACKS and (w != "free" or nxt == "from") for w, nxt in pairs)
     return french + english + lacks + sum(w in _ENDINGS for w in words)
