@@ -169,7 +169,7 @@ def _subject_and_verb(claim: str, common: set[str] = frozenset()) -> tuple[set[s
     possessive ("Tungishbayev's extradition") is no subject: None."""
     words = _TOKEN.findall(claim)
     for i, w in enumerate(words):
-        if fold(w) in _CONCESSIVE:  # the main clause is over: "…, bien que le gouvernement …"
+        if fold(w) in _CONCESSIVE or (i > 0 and fold(w) in _AUX | _BE):  # past the subject's verb
             return None
         if i == 0 and w.lower() in common and fold(w) not in ACTORS | PEOPLE:
             continue  # a capital that only opens the claim ("Civil society …", "More than …") names nobody
@@ -229,17 +229,27 @@ def wrong_subject(claim: str, parts: list[str], language: str) -> bool:
             for k, w in enumerate(unit_words):
                 if stem(fold(w), language) == target:
                     agent = _agent(unit_words, k)
-                    passive = _passive(unit_words, k) and not _by(unit_words, k)
-                    agents.append({"patient"} if passive and agent and agent & subject else agent)
+                    if _passive(unit_words, k) and not _by(unit_words, k):  # done by someone unnamed
+                        agent = {"patient"} if agent and agent & subject else {"unnamed"}
+                    agents.append(agent)
         if agents:
             known = [a for a in agents if a is not None]
-            return bool(known) and len(known) == len(agents) and not any(a & subject for a in known)
+            return bool(known) and len(known) == len(agents) and not any(_same(a, subject) for a in known)
     return False
 
 
+def _same(agent: set[str], subject: set[str]) -> bool:
+    """Whether the unit's `agent` may be the claim's `subject`: one of them, or the state (the
+    authorities, the government) doing what the unit says was done without naming by whom."""
+    return bool(agent & subject) or (agent == {"unnamed"} and subject <= {"state"})
+
+
 def _passive(words: list[str], k: int) -> bool:
-    """The verb at `words[k]` is a past participle after "be" / "être" ("is monitored", "a été accusé")."""
-    return k > 0 and fold(words[k - 1]) in _BE and bool(_PARTICIPLE.search(fold(words[k])))
+    """The verb at `words[k]` is a past participle after "be" / "être" ("is monitored", "a été accusé"),
+    or a French participle opening a part of the unit ("…, accusé d'incitation …")."""
+    if k == 0:
+        return bool(re.search(r"é(?:e|s|es)?$", words[k]))
+    return fold(words[k - 1]) in _BE and bool(_PARTICIPLE.search(fold(words[k])))
 
 
 def _by(words: list[str], k: int) -> bool:
