@@ -17,7 +17,7 @@ from bot.answers import claim_causes as causes
 from bot.answers import claim_numbers as nums
 from bot.answers import claim_polarity as polarity
 from bot.answers import claim_speech as speech
-from bot.answers.people import said_of_another
+from bot.answers.people import respective_mismatch, said_of_another
 from bot.text.language import detect_language
 from index.align import name_forms
 from index.lexical import eu_terms, fold, tokens
@@ -185,6 +185,8 @@ def _read_alike(
         return "name elsewhere in the unit"
     if nums.misbound(claim, view.text, stemmer):
         return "number of another thing"
+    if respective_mismatch(claim, list(view.sentences)):
+        return "number of another person"
     if said_of_another(claim, proper, sentence, stemmer, capitalized_in_french(unit) or set()):
         return "said of another person"
     sentences = list(view.sentences)
