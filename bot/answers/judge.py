@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
 
-from bot.answers.llm import json_model
+from bot.answers.llm import json_model, message_text
 from bot.answers.prompts import load_prompt
 from bot.answers.verify import Claim
 
@@ -96,15 +95,6 @@ def parse_verdicts(raw: str, n: int) -> tuple[Verdict | None, ...]:
         if index < n:
             out[index] = _verdict(value)
     return tuple(out)
-
-
-def message_text(message: BaseMessage | str) -> str:
-    if isinstance(message, str):
-        return message
-    content = message.content
-    if isinstance(content, str):
-        return content
-    return "".join(b if isinstance(b, str) else str(b.get("text", "")) for b in content)
 
 
 class ModelJudge:
