@@ -71,6 +71,11 @@ _SEGMENT_BREAK = re.compile(
 # has none of its own ("an end to violations and to all forms of repression")
 _COORDINATED = re.compile(r"\s+(?:and|et)\s+(?=(?:that|que|qu|to|de|d|a|aux?)\b)", re.I)
 _OWN_CLAUSE = re.compile(r"^(?:that|que|qu)\b", re.I)
+# "… and to lift the restrictions", "… et de lever": a verb of its own, not more of what was negated
+_VERB_AFTER = re.compile(
+    r"^(?:to|de|d)\s+(?!(?:all|the|a|an|any|every|its|their|his|her|these|those|such|tous|toutes|tout|"
+    r"la|le|les|l|un|une|des|du|ses|leurs?|son|sa|ces|cette|ce)\b)[a-z]+(?:er|ir|re)?\b"
+)
 _DEPENDENT = re.compile(r"^(such as|including|in particular|telles? que|tels? que|notamment)\b")
 _NEGATION_WORDS = re.compile(r"[^\W\d_]+(?:n't)?")
 NEAR_BEST = 0.8  # segments sharing this share of the best one's words with the claim are candidates
@@ -116,7 +121,7 @@ def segments(sentence: str) -> list[Segment]:
         out.append(Segment(first, negated(first) if rest else neg))
         for piece in rest:
             own = negated(piece)
-            inherit = not _OWN_CLAUSE.match(piece) and out[-1].negated
+            inherit = not _OWN_CLAUSE.match(piece) and not _VERB_AFTER.match(fold(piece)) and out[-1].negated
             out.append(Segment(piece, own or inherit))
     return out or [Segment(sentence, negated(sentence))]
 
@@ -149,6 +154,7 @@ def opposed(claim: str, sentences: str | list[str], language: str) -> bool:
     for sentence in near:
         parts = segments(sentence)
         candidates = [parts[i] for i in _near_best(words, [p.text for p in parts], language)]
+        candidates += _anchored(words, parts, language)
         if any(p.negated == claim_negated for p in candidates):
             cl = clauses(sentence)
             if not any(_opposite_words(cw, cl[i]) for i in _near_best(words, cl, language)):
@@ -183,6 +189,19 @@ def _denied_alike(claim_words: list[str], sentences: list[str], language: str) -
                 if targets & set(tokens(w, language)) and negations(words[max(0, k - _SCOPE) : k]):
                     return True
     return False
+
+
+def _anchored(words: set[str], parts: list[Segment], language: str) -> list[Segment]:
+    """The parts holding at least two claim words that no other part has: what the claim is about even
+    when another part shares more of its words ("lift the restrictions" beside "the crackdown on trade
+    unions")."""
+    stems = [set(tokens(p.text, language)) for p in parts]
+    out = []
+    for i, mine in enumerate(stems):
+        others = set().union(*(s for j, s in enumerate(stems) if j != i))
+        if len((words & mine) - others) >= 2:
+            out.append(parts[i])
+    return out
 
 
 def _opposite_words(claim_words: list[str], text: str) -> bool:

@@ -192,7 +192,8 @@ def _read_alike(
     sentences = list(view.sentences)
     if polarity.opposed(claim, sentences, stemmer) or polarity.anchored_opposite(claim, view.text, stemmer):
         return "polarity"
-    if polarity.other_evaluation(claim, sentences, stemmer):
+    asks = speech.FAMILIES.get(speech.parliament_act(claim) or "") == "request"
+    if not asks and polarity.other_evaluation(claim, sentences, stemmer):  # "urges … who criticise" asks
         return "evaluation"
     if speech.unsourced(claim, sentences, stemmer):
         return "source"
