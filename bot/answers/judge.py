@@ -89,8 +89,8 @@ def parse_verdicts(raw: str, n: int) -> tuple[Verdict | None, ...]:
         index, value = position, item
         if isinstance(item, dict):
             number = item.get("claim", item.get("id", item.get("n")))
-            if isinstance(number, int) and 1 <= number <= n:
-                index = number - 1
+            if isinstance(number, int):  # a number that names no claim is no verdict
+                index = number - 1 if 1 <= number <= n else n
             value = next((item[k] for k in ("verdict", "answer", "supported", "label") if k in item), None)
         if index < n:
             out[index] = _verdict(value)
