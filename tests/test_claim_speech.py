@@ -57,6 +57,11 @@ def test_a_recital_asks_for_nothing(judge: ClaimJudge) -> None:
     assert kept(judge, "recital-O", "Selon des ONG, les violences contre les femmes sont sous-déclarées.")
     assert not kept(judge, "recital-O", "Il faut poursuivre davantage les violences contre les femmes.")
     assert not kept(judge, "recital-O", "Sexual harassment should be prosecuted more often.", "en")
+    # a recital that states what a law requires still asks for nothing itself
+    assert kept(judge, "recital-J", "All public associations must register with the Ministry of Justice.",
+                "en")
+    assert not kept(judge, "recital-J", "Il faudrait abroger l'obligation d'enregistrement des associations.")
+    assert not kept(judge, "recital-L", "Il faut revoir la loi sur les médias et l'information.")
     # a recital that reports a body asking supports the claim that it asked
     assert kept(judge, "recital-N", "The UN Working Group on Arbitrary Detention called for Iskander "
                 "Yerimbetov's release.", "en")

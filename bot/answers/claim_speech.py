@@ -66,16 +66,20 @@ _ASKS = re.compile(
     r"recommend\w*|wants?|insists?|exige\w*|reclame\w*|demande\w*|exhorte\w*|appelle\w*|recommande\w*|"
     r"veut|veulent|souhaite\w*|invite\w*|prie\w*)\b"
 )
+# The speaker's own prescription ("il faut revoir la loi", "X should be amended"), never a recital's finding;
+# "must" / "doit" may also tell what a law requires ("associations must register"), a finding.
 _PRESCRIBES = re.compile(
     r"\b(?:il faut|il faudrait|il convient|il est (?:necessaire|urgent|indispensable)|it is (?:necessary|"
-    r"essential|urgent)|there is a need|needs? to be|ought to|should|must be|doit etre|doivent etre|"
-    r"devrai\w*|faut)\b"
+    r"essential|urgent)|there is a need|needs? to be|ought to|should|devrai\w*|faudrait)\b"
 )
-# What a recital may say that a claim's prescription rests on: a body that asked, or a legal obligation.
+_OBLIGES = re.compile(r"\b(?:must|doit|doivent|has to|have to)\b")
+# What a recital may say that a claim's demand rests on: a body that asked; a claim's "must", also a
+# legal obligation.
 _UNIT_ASKS = re.compile(
     r"\b(?:urg\w*|call\w*|ask\w*|demand\w*|request\w*|recommend\w*|recommand\w*|exhort\w*|appel\w*|"
-    r"exig\w*|requir\w*|oblig\w*|must|doit|doivent|tenu\w*|prie\w*|invit\w*)\b"
+    r"prie\w*|invit\w*)\b"
 )
+_UNIT_OBLIGES = re.compile(r"\b(?:requir\w*|oblig\w*|exig\w*|must|doit|doivent|tenu\w*|impos\w*)\b")
 
 
 _CODES = {"french": "fr", "english": "en"}
@@ -215,11 +219,14 @@ def unsourced(claim: str, sentences: list[str], language: str) -> bool:
 
 def recital_asks(claim: str, unit_text: str) -> bool:
     """True when a claim has a recital (or a citation) ask for something: a prescription ("il faut",
-    "should be") or a demand, where the unit reports no body asking and no obligation."""
-    folded = fold(claim)
-    if not (_PRESCRIBES.search(folded) or _ASKS.search(folded)):
-        return False
-    return not _UNIT_ASKS.search(fold(unit_text))
+    "should be") or a demand where the unit reports no body asking; "must" where it reports neither a
+    body asking nor an obligation ("the law requires")."""
+    folded, unit = fold(claim), fold(unit_text)
+    if _PRESCRIBES.search(folded) or _ASKS.search(folded):
+        return not _UNIT_ASKS.search(unit)
+    if _OBLIGES.search(folded):
+        return not (_UNIT_ASKS.search(unit) or _UNIT_OBLIGES.search(unit))
+    return False
 
 
 __all__ = ["addressee", "other_act", "other_addressee", "parliament_act", "recital_asks",
