@@ -146,16 +146,33 @@ def evaluate(path: Path, as_json: bool, details: bool, llm: bool) -> None:
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"overall": {"rejected", "accepted"}, "by_kind": …, "by_language": …}.')
 @click.option("--details", is_flag=True, help="Also list every claim the checker misjudged.")
-def eval_claims(path: Path, as_json: bool, details: bool) -> None:
+@click.option("--llm", is_flag=True, help="Also measure the second pass: LLM_MODEL judges each claim the "
+              "checker kept (LLM_JUDGE=strict drops 'partly' too; otherwise only 'no').")
+def eval_claims(path: Path, as_json: bool, details: bool, llm: bool) -> None:
     """Measure the claim checker offline over a JSONL file of {unit, claim, language, supported, kind}:
     the share of unsupported claims rejected and of supported claims accepted, per kind and language.
+    With --llm, the same figures after the model's judgement too, and its cost.
 
     Example usage: resobot eval-claims tests/data/claims-dev.jsonl
     """
     from bot.evaluate_claims import ClaimJudge, documents, evaluate_claims_file, format_claims_report
 
+    settings = get_settings()
+    model = None
+    if llm:
+        from bot.answers.judge import ModelJudge
+        from bot.answers.llm import LLMError, make_chat_model
+
+        try:
+            chat = make_chat_model(settings)
+        except LLMError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if chat is None:
+            raise click.UsageError("--llm needs LLM_MODEL (e.g. openai:qwen2.5) and maybe LLM_BASE_URL")
+        model = ModelJudge(chat)
     try:
-        report = evaluate_claims_file(path, ClaimJudge(documents(get_settings())), details=details)
+        report = evaluate_claims_file(path, ClaimJudge(documents(settings)), details=details, model=model,
+                                      strict=settings.llm_judge == "strict")
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

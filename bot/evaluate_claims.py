@@ -1,13 +1,16 @@
 """The claim checker (bot/answers/verify.py) measured like a classifier, offline: over a JSONL file of
 (unit, claim, label) triples, the share of unsupported claims it rejects and of supported ones it
-accepts, per kind of claim, per language of the claim and overall. No language model is involved."""
+accepts, per kind of claim, per language of the claim and overall. No language model is involved,
+unless the second pass is measured too (`--llm`): the model judges each claim the checker kept
+(bot/answers/judge.py), and both passes are reported."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,6 +22,9 @@ from index.models import Document
 from index.parse import parse_resolution
 from index.sentences import split_sentences
 from index.store import read_corpus
+
+if TYPE_CHECKING:
+    from bot.answers.judge import ModelJudge
 
 LANGUAGES = ("fr", "en")
 
@@ -136,12 +142,43 @@ def documents(settings: Settings) -> dict[str, Document]:
     return docs
 
 
-def evaluate_claims_file(path: Path, judge: ClaimJudge, details: bool = False) -> dict[str, Any]:
+def evaluate_claims_file(
+    path: Path, judge: ClaimJudge, details: bool = False, model: ModelJudge | None = None,
+    strict: bool = False,
+) -> dict[str, Any]:
+    """The checker's figures on the claims of `path`; with `model`, also those of the checker followed by
+    the model's judgement of each claim it kept ("with_judge"), and what the judge cost."""
     cases = load_claims(path)
     accepted = [judge.accepts(c) for c in cases]
     report = summarize(cases, accepted, str(path))
     if details:
         report["misjudged"] = misjudged(cases, accepted)
+    if model is not None:
+        report["with_judge"] = _second_pass(cases, accepted, judge, model, strict, details)
+    return report
+
+
+def _second_pass(cases: Sequence[ClaimCase], accepted: Sequence[bool], judge: ClaimJudge, model: ModelJudge,
+                 strict: bool, details: bool) -> dict[str, Any]:
+    """Each claim the checker kept, judged by the model against its unit (in the claim's language, as
+    generation gives it), one call per claim; the figures of both passes together."""
+    kept, seconds, calls, unanswered = [], 0.0, 0, 0
+    for case, ok in zip(cases, accepted, strict=True):
+        if not ok:
+            kept.append(False)
+            continue
+        unit = judge.evidence(case.unit, case.unit_language).view(case.language)
+        start = time.monotonic()
+        verdict = model.judge([Claim(case.claim, (case.unit,))], {case.unit: unit.text})
+        seconds += time.monotonic() - start
+        calls += verdict.calls
+        unanswered += verdict.verdicts[0] is None
+        kept.append(verdict.keeps(0, strict))
+    report = summarize(cases, kept)
+    report.update(mode="strict" if strict else "lenient", calls=calls, no_verdict=unanswered,
+                  seconds_per_call=round(seconds / calls, 2) if calls else None)
+    if details:
+        report["misjudged"] = misjudged(cases, kept)
     return report
 
 
@@ -151,8 +188,18 @@ def _cell(block: dict[str, Any], key: str) -> str:
 
 
 def format_claims_report(report: dict[str, Any]) -> str:
-    lines = [f"{report['file']}: {report['claims']} claims", ""]
-    lines.append(f"{'':22}{'unsupported rejected':>24}{'supported accepted':>24}")
+    lines = [f"{report['file']}: {report['claims']} claims", "", "the checker alone:"]
+    lines += _table(report)
+    second = report.get("with_judge")
+    if second:
+        lines += ["", f"the checker, then the model as judge ({second['mode']}): {second['calls']} calls, "
+                  f"{second['seconds_per_call']} s a call, {second['no_verdict']} without a verdict"]
+        lines += _table(second)
+    return "\n".join(lines)
+
+
+def _table(report: dict[str, Any]) -> list[str]:
+    lines = [f"{'':22}{'unsupported rejected':>24}{'supported accepted':>24}"]
     rows = [("overall", report["overall"])]
     rows += [(f"kind {k}", v) for k, v in report["by_kind"].items()]
     rows += [(f"language {k}", v) for k, v in report["by_language"].items()]
@@ -161,4 +208,4 @@ def format_claims_report(report: dict[str, Any]) -> str:
     for m in report.get("misjudged", []):
         verdict = "accepted" if not m["supported"] else "rejected"
         lines.append(f"  {verdict}: [{m['kind']}, {m['language']}] {m['unit']}: {m['claim']}")
-    return "\n".join(lines)
+    return lines

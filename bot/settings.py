@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         default=60.0, gt=0, description="Seconds a model call may take in all, however slowly it streams."
     )
+    llm_judge: Literal["off", "lenient", "strict"] = Field(
+        default="off", description="LLM mode: a second model call judges the checked claims against their "
+        'units; "lenient" drops those it judges unsupported, "strict" also those it judges partly supported.',
+    )
     answer_deadline: float = Field(
         default=30.0, gt=0, description="Seconds a Telegram answer may take in all (search and model); "
         "then the asker is told the service is not responding."

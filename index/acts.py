@@ -51,6 +51,11 @@ def _act_at(words: list[str], language: str) -> str | None:
     return None
 
 
+def head_act(clause: str, language: str) -> str | None:
+    """The act of the verb at the head of `clause` alone ("calls for …" → calls_for), or None."""
+    return _act_at(re.findall(r"[\w’']+", fold(clause)), language)
+
+
 def clause_acts(clause: str, language: str) -> tuple[str, ...]:
     """The acts of one clause of a paragraph: the verb at its head, and one joined by "et"/"and" later
     ("condamne une mesure … et demande qu'il soit mis fin …"); none when it opens otherwise."""

@@ -114,3 +114,17 @@ def test_server_killed_mid_answer_falls_back_with_a_note(
     assert answer.text.startswith("(The language model could not be reached")
     assert answer.citations and not answer.refused
     assert time.monotonic() - started < 60
+
+
+def test_the_real_model_as_judge_gives_a_verdict_on_every_claim_in_one_call(pipeline: Pipeline) -> None:
+    """The judge prompt (LLM_JUDGE) is one the test model follows: one readable verdict per claim."""
+    from bot.answers.judge import ModelJudge
+    from bot.answers.verify import Claim
+
+    assert pipeline.llm is not None
+    units = pipeline.index.document.by_id()
+    claims = [Claim("Le Parlement salue la libération de Vladimir Kozlov.", ("paragraph-3",)),
+              Claim("Le Kazakhstan a rejoint la Commission de Venise en mars 2012.", ("recital-B",))]
+    texts = {u: units[u].text for u in ("paragraph-3", "recital-B")}
+    judgement = ModelJudge(pipeline.llm).judge(claims, texts)
+    assert judgement.calls == 1 and None not in judgement.verdicts

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answers.claim_numbers import MONTHS
 from index.lexical import STOPWORDS, fold, stem
 
 # Capitalized words that name no one in particular: sentence openers, and the institutional vocabulary
@@ -26,7 +27,8 @@ _REQUEST = re.compile(
     r"\b(urg\w*|call\w*|ask\w*|says|considers|believes|estime|considere|affirme|demand\w*|want\w*|insist\w*|welcom\w*|stress\w*|notes?|expect\w*|"
     r"instruct\w*|reaffirm\w*|condemns?|request\w*|invit\w*|encourag\w*|should|must|"
     r"exhort\w*|prie|prient|salu\w*|felicit\w*|soulign\w*|releve|espere|escompte|charge|reaffirme|"
-    r"condamne|reclam\w*|exig\w*|veut|veulent|souhait\w*|doit|doivent|devrai\w*|appel\w*)\b"
+    r"condamne|reclam\w*|exig\w*|veut|veulent|souhait\w*|doit|doivent|devrai\w*|appel\w*|hop\w*|"
+    r"(?:is|are) to be)\b"
 )
 _PASSIVE = re.compile(
     r"\b(is|are|be|being|was|were|est|sont|soit|soient|etre)\s+(\w+\s+)?(urged|called|asked|invited|"
@@ -127,11 +129,13 @@ _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 def _role(word: str, position: int) -> str | None:
     """The subject a word names: an actor class, a group of people, or a person or body by name."""
     folded = fold(word)
+    if folded == "eu" and word != "EU":  # French "eu" is a participle ("a eu recours"), not the Union
+        return None
     if folded in ACTORS:
         return ACTORS[folded]
     if folded in PEOPLE:
         return PEOPLE[folded]
-    if word[:1].isupper() and folded not in NOT_NAMES and len(folded) > 2:
+    if word[:1].isupper() and folded not in NOT_NAMES and folded not in MONTHS and len(folded) > 2:
         return f"name:{folded}"
     return None
 
@@ -150,12 +154,29 @@ def _run(words: list[str], j: int, step: int) -> tuple[set[str], int]:
     return roles, j
 
 
-def _subject_and_verb(claim: str) -> tuple[set[str], int, list[str]] | None:
-    """The claim's first subject, the position of the word after it (and its auxiliaries), its words."""
+_CONCESSIVE = frozenset(["although", "though", "whereas", "but", "mais", "bien", "alors", "tandis", "malgre",
+                         "despite"])
+
+
+def _lowercase(parts: list[str]) -> set[str]:
+    """The words the unit writes in lower case: a claim capitalizing one of them at its start names nobody."""
+    return {w for p in parts for w in _TOKEN.findall(p) if w.islower()}
+
+
+def _subject_and_verb(claim: str, common: set[str] = frozenset()) -> tuple[set[str], int, list[str]] | None:
+    """The claim's first subject, the position of the word after it (and its auxiliaries), its words.
+    A first word the unit writes in lower case ("Civil society …", "More than …") names nobody; a
+    possessive ("Tungishbayev's extradition") is no subject: None."""
     words = _TOKEN.findall(claim)
     for i, w in enumerate(words):
-        if _role(w, i) is not None:
+        if fold(w) in _CONCESSIVE or (i > 0 and fold(w) in _AUX | _BE):  # past the subject's verb
+            return None
+        if i == 0 and w.lower() in common and fold(w) not in ACTORS | PEOPLE:
+            continue  # a capital that only opens the claim ("Civil society …", "More than …") names nobody
+        if _role(w, i) is not None and not (i > 0 and fold(words[i - 1]) in _PLACE):  # "in Kazakhstan"
             roles, j = _run(words, i, 1)
+            if re.search(r"['’]s\b", claim) and j < len(words) and words[j] == "s":
+                return None
             while j < len(words) and fold(words[j]) in _AUX:
                 j += 1
             return roles, j, words
@@ -191,7 +212,7 @@ def wrong_subject(claim: str, parts: list[str], language: str) -> bool:
     ("The police tried to meet …" where the unit's demonstrators were trying; "Kyrgyzstan monitors …"
     where the use of social networks is monitored by the authorities), or when the unit's subject
     undergoes it ("Tulbayev accused …" where Tulbayev was accused)."""
-    found = _subject_and_verb(claim)
+    found = _subject_and_verb(claim, _lowercase(parts))
     if found is None:
         return False
     subject, start, words = found
@@ -208,17 +229,27 @@ def wrong_subject(claim: str, parts: list[str], language: str) -> bool:
             for k, w in enumerate(unit_words):
                 if stem(fold(w), language) == target:
                     agent = _agent(unit_words, k)
-                    passive = _passive(unit_words, k) and not _by(unit_words, k)
-                    agents.append({"patient"} if passive and agent and agent & subject else agent)
+                    if _passive(unit_words, k) and not _by(unit_words, k):  # done by someone unnamed
+                        agent = {"patient"} if agent and agent & subject else {"unnamed"}
+                    agents.append(agent)
         if agents:
             known = [a for a in agents if a is not None]
-            return bool(known) and len(known) == len(agents) and not any(a & subject for a in known)
+            return bool(known) and len(known) == len(agents) and not any(_same(a, subject) for a in known)
     return False
 
 
+def _same(agent: set[str], subject: set[str]) -> bool:
+    """Whether the unit's `agent` may be the claim's `subject`: one of them, or the state (the
+    authorities, the government) doing what the unit says was done without naming by whom."""
+    return bool(agent & subject) or (agent == {"unnamed"} and subject <= {"state"})
+
+
 def _passive(words: list[str], k: int) -> bool:
-    """The verb at `words[k]` is a past participle after "be" / "être" ("is monitored", "a été accusé")."""
-    return k > 0 and fold(words[k - 1]) in _BE and bool(_PARTICIPLE.search(fold(words[k])))
+    """The verb at `words[k]` is a past participle after "be" / "être" ("is monitored", "a été accusé"),
+    or a French participle opening a part of the unit ("…, accusé d'incitation …")."""
+    if k == 0:
+        return bool(re.search(r"é(?:e|s|es)?$", words[k]))
+    return fold(words[k - 1]) in _BE and bool(_PARTICIPLE.search(fold(words[k])))
 
 
 def _by(words: list[str], k: int) -> bool:
@@ -228,17 +259,22 @@ def _by(words: list[str], k: int) -> bool:
 def patient_made_agent(claim: str, parts: list[str]) -> bool:
     """True when the claim's subject acts ("organisations put pressure on …") where the unit's undergoes
     ("organisations are subjected to pressure")."""
-    found = _subject_and_verb(claim)
+    found = _subject_and_verb(claim, _lowercase(parts))
     if found is None:
         return False
     subject, start, words = found
     rest = " ".join(fold(w) for w in words[start : start + 3])
-    if not rest or _PATIENT.match(rest) or fold(words[start]) in _BE | {"being"}:
+    if not rest or fold(words[start]) in _BE | {"being"}:
+        return False
+    # the rest of the subject's noun phrase may stand before its verb ("activists and human rights
+    # defenders still face …")
+    if any(_PATIENT.match(" ".join(fold(w) for w in words[k : k + 3])) for k in range(start, start + 6)):
         return False
     for part in parts:
         unit_words = _TOKEN.findall(part)
         for k, w in enumerate(unit_words):
             after = " ".join(fold(x) for x in unit_words[k + 1 : k + 4])
-            if _role(w, k) in subject and _PATIENT.match(after):
+            in_place = k > 0 and fold(unit_words[k - 1]) in _PLACE
+            if _role(w, k) in subject and not in_place and _PATIENT.match(after):
                 return True
     return False

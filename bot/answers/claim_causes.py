@@ -18,6 +18,8 @@ _SANCTION = (
 )
 _CAUSE_AFTER = re.compile(
     r"\b(because(?: of)?|due to|owing to|as a result of|(?:a |the )?consequence of|after|in order to|"
+    r"for (?:reasons|grounds) of|on (?:the )?grounds of|in the name of|thanks to|following|"
+    r"(?:which|that) followed|pour des (?:raisons|motifs) d\w*|au nom d\w*|grace a|a la suite d\w*|"
     r"so as to|parce qu\w*|car|a cause d\w*|en raison d\w*|faute d\w*|apres|afin d\w*|suite a|"
     r"for(?= (?:his|her|their|its|\w+ing)\b)|"
     r"pour(?= (?:avoir|sa|son|ses|leurs?|\w+(?:er|ir|re))\b))\b"
@@ -27,7 +29,8 @@ _CAUSE_BEFORE = re.compile(
     r"\b(led to|leads? to|lead to|caused?|causes|triggered|resulted in|results in|prompted|provoked|"
     r"as (?:a )?pretext (?:for|to)|obstacles? to|obstacles? (?:\w+ )?a|entrain\w*|ont conduit aux?|"
     r"a conduit aux?|conduit aux?|provoqu\w*|"
-    r"comme pretexte (?:a|pour|aux?))\b"
+    r"comme pretexte (?:a|pour|aux?)|(?:a |an )?(?:\w+ )?(?:pre)?conditions? (?:for|of)|prerequisite for|"
+    r"(?:une |la )?(?:\w+ )?conditions? (?:de|pour|du|des)|prealable a)\b"
 )
 
 
@@ -49,7 +52,8 @@ class Causal:
     weak: bool = False  # "for", "after", "in order to": also said without a connective
 
 
-_WEAK = re.compile(r"^(for|pour|after|apres|in order to|so as to|afin d\w*)$")
+_WEAK = re.compile(r"^(for|pour|after|apres|in order to|so as to|afin d\w*|following|(?:which|that) followed|"
+                   r"a la suite d\w*)$")
 
 
 def _connectives(folded: str) -> list[tuple[int, int, bool]]:
@@ -72,6 +76,9 @@ def links(text: str, language: str) -> list[Causal]:
     for clause in _CLAUSE.split(fold(text)):
         for start, end, cause_first in _connectives(clause):
             before, after = set(tokens(clause[:start], language)), set(tokens(clause[end:], language))
+            if not cause_first and not before and "," in clause[end:]:  # "Because X, Y": Y because X
+                cause_part, _, effect_part = clause[end:].partition(",")
+                before, after = set(tokens(effect_part, language)), set(tokens(cause_part, language))
             cause, effect = (before, after) if cause_first else (after, before)
             weak = bool(_WEAK.match(clause[start:end]))
             out.append(Causal(_prefixes(cause), _prefixes(effect), weak))

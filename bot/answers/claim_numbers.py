@@ -41,10 +41,21 @@ UNIT_REFERENCE = re.compile(
 )
 
 
+# A date written with dots ("31.8.2013", as footnotes write them): day, month and year.
+_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
 def numbers(text: str) -> set[str]:
     """The numbers of a text, each in one form whatever the language: digits without thousands
-    separators, number words as digits ("seven", "sept" → 7), months as month-N ("March", "mars")."""
-    found = {re.sub(r"[ \u00a0\u202f,]", "", n).rstrip(".") for n in _NUMERAL.findall(text)}
+    separators, number words as digits ("seven", "sept" → 7), months as month-N ("March", "mars"),
+    dotted dates as their day, month and year ("31.8.2013" = "31 August 2013")."""
+    found = set()
+    for n in (re.sub(r"[ \u00a0\u202f,]", "", n).rstrip(".") for n in _NUMERAL.findall(text)):
+        date = _DOTTED_DATE.match(n)
+        if date and 1 <= int(date[2]) <= 12:
+            found |= {str(int(date[1])), f"month-{int(date[2])}", date[3]}
+        else:
+            found.add(n)
     for word in _ALPHA.findall(fold(text)):
         if word in MONTHS:
             found.add(MONTHS[word])

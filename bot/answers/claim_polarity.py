@@ -13,6 +13,10 @@ from index.lexical import fold, tokens
 _ALPHA = re.compile(r"[^\W\d_]+")
 _NEGATIONS_EN = frozenset(["not", "no", "never", "cannot", "none", "neither", "nothing"])
 _NEGATIONS_FR_ALONE = frozenset(["aucun", "aucune", "jamais", "rien"])
+# Nouns and phrases that deny what follows them: "the lack of a fair trial" is "no fair trial", "free from
+# monitoring" is "not monitored".
+_LACKS = frozenset(["lack", "lacks", "lacking", "absence", "manque", "manquent", "defaut", "free", "exempt",
+                    "exempts", "exemptes"])
 # "an end to X" is "no more X"; "refuse to X", "fail to X" do not X
 _ENDINGS = frozenset([
     "end", "ended", "ends", "ending", "fin", "stop", "stopped", "cease", "ceased", "halt", "cesser",
@@ -21,18 +25,27 @@ _ENDINGS = frozenset([
 ])
 # Opposite words: folded prefixes, or whole words when written with a trailing "=".
 OPPOSITES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("increas", "rise", "risen", "rose", "grow", "augment", "hausse", "accru"),
-     ("decreas", "declin", "fell", "fall", "diminu", "baiss")),
+    (("increas", "rise", "risen", "rose", "grow", "augment", "hausse", "accru", "raise=", "raised=",
+      "raises=", "raising="),
+     ("decreas", "declin", "fell", "fall", "diminu", "baiss", "cap=", "caps=", "capped=", "capping=",
+      "plafonn", "lower", "reduc", "redui", "abaiss")),
     (("restrict", "restrei", "limit", "hamper", "entrav", "curb", "narrow"),
      ("respect", "guarant", "garant", "broad", "widen", "expand", "elarg", "extend", "protect", "proteg")),
     (("ban", "banned", "prohibit", "interdi", "block", "bloqu"),
-     ("allow", "permit", "autoris", "unblock", "retabl", "restor", "can=", "peuvent=", "peut=", "able=")),
+     ("allow", "permit", "autoris", "authoris", "authoriz", "unblock", "retabl", "restor", "can=", "peuvent=",
+      "peut=", "able=")),
     (("strengthen", "tighten", "reinforc", "renforc", "durc", "tough"),
      ("narrow", "weaken", "loosen", "relax", "assoupl", "moratori", "repeal", "abrog", "limit")),
     (("legal", "legaux"), ("illegal", "illegaux")),
     (("welcom", "salu", "felicit", "prais"), ("condemn", "criticis", "criticiz", "critiqu", "deplor")),
     (("join", "rejoin", "adher"), ("left", "leav", "quit", "withdr")),
-    (("high", "eleve", "fort"), ("low", "faibl")),
+    (("high", "eleve", "fort", "strong", "great", "much=", "many=", "beaucoup", "considerabl", "major"),
+     ("low", "faibl", "little=", "few=", "peu=", "weak", "scant", "minor", "slight", "leger")),
+    (("homogen", "uniform", "mono"), ("multi", "divers", "pluri", "heterogen")),
+    (("maintain", "maintien", "maintenir=", "maintenu=", "maintenus=", "keep=", "keeps=", "kept=", "retain",
+      "preserv"), ("lift", "leve=", "levee=", "lever=", "remov", "supprim", "abolish", "abol")),
+    (("improv", "amelior", "progress"), ("worsen", "deterior", "degrad", "aggrav", "regress")),
+    (("respect",), ("violat", "breach", "infring", "bafou", "enfrei")),
     (("protect", "proteg"), ("forc", "violen", "repress", "harass", "harcel")),
 )
 # The Parliament's evaluative acts: a claim that it welcomes what it condemns (or that it welcomes what it
@@ -58,6 +71,11 @@ _SEGMENT_BREAK = re.compile(
 # has none of its own ("an end to violations and to all forms of repression")
 _COORDINATED = re.compile(r"\s+(?:and|et)\s+(?=(?:that|que|qu|to|de|d|a|aux?)\b)", re.I)
 _OWN_CLAUSE = re.compile(r"^(?:that|que|qu)\b", re.I)
+# "… and to lift the restrictions", "… et de lever": a verb of its own, not more of what was negated
+_VERB_AFTER = re.compile(
+    r"^(?:to|de|d)\s+(?!(?:all|the|a|an|any|every|its|their|his|her|these|those|such|tous|toutes|tout|"
+    r"la|le|les|l|un|une|des|du|ses|leurs?|son|sa|ces|cette|ce)\b)[a-z]+(?:er|ir|re)?\b"
+)
 _DEPENDENT = re.compile(r"^(such as|including|in particular|telles? que|tels? que|notamment)\b")
 _NEGATION_WORDS = re.compile(r"[^\W\d_]+(?:n't)?")
 NEAR_BEST = 0.8  # segments sharing this share of the best one's words with the claim are candidates
@@ -74,7 +92,10 @@ def negations(words: list[str]) -> int:
     if not french:
         french = sum(w in _NEGATIONS_FR_ALONE for w in words)
     english = sum(w in _NEGATIONS_EN for w in words) + sum(w.endswith("n't") for w in words)
-    return french + english + sum(w in _ENDINGS for w in words)
+    following = [*words[1:], ""][: len(words)]
+    pairs = zip(words, following, strict=True)
+    lacks = sum(w in _LACKS and (w != "free" or nxt == "from") for w, nxt in pairs)
+    return french + english + lacks + sum(w in _ENDINGS for w in words)
 
 
 def negated(text: str) -> bool:
@@ -100,7 +121,7 @@ def segments(sentence: str) -> list[Segment]:
         out.append(Segment(first, negated(first) if rest else neg))
         for piece in rest:
             own = negated(piece)
-            inherit = not _OWN_CLAUSE.match(piece) and out[-1].negated
+            inherit = not _OWN_CLAUSE.match(piece) and not _VERB_AFTER.match(fold(piece)) and out[-1].negated
             out.append(Segment(piece, own or inherit))
     return out or [Segment(sentence, negated(sentence))]
 
@@ -128,14 +149,59 @@ def opposed(claim: str, sentences: str | list[str], language: str) -> bool:
     cw = _NEGATION_WORDS.findall(fold(claim))
     claim_negated = negations(cw) % 2 == 1
     near = [sentences[i] for i in _near_best(words, sentences, language)]
+    if claim_negated and _denied_alike(cw, sentences, language):
+        return False
     for sentence in near:
         parts = segments(sentence)
         candidates = [parts[i] for i in _near_best(words, [p.text for p in parts], language)]
+        candidates += _anchored(words, parts, language)
         if any(p.negated == claim_negated for p in candidates):
             cl = clauses(sentence)
             if not any(_opposite_words(cw, cl[i]) for i in _near_best(words, cl, language)):
                 return False
     return bool(near)
+
+
+_SCOPE = 8  # words after a negation that it governs ("an end to all forms of X, Y and Z")
+
+
+def _denied(words: list[str], language: str) -> set[str]:
+    """The stems of the first content word after each negation of `words` (folded): what it denies."""
+    out = set()
+    for i, w in enumerate(words):
+        if negations([w, *words[i + 1 : i + 2]]):
+            after = [t for x in words[i + 1 : i + 1 + _SCOPE] for t in tokens(x, language)]
+            out.update(after[:1])
+    return out
+
+
+def _denied_alike(claim_words: list[str], sentences: list[str], language: str) -> bool:
+    """True when something the claim denies ("an end to impunity", "no fair trial") is denied in the unit
+    too: a negation stands at most _SCOPE words before it, in the same clause. A claim that joins two
+    clauses of the unit is read by what its negation governs, not by the clause it shares most words with."""
+    targets = _denied(claim_words, language)
+    for sentence in sentences:
+        for clause in clauses(sentence):
+            words = _NEGATION_WORDS.findall(fold(clause))
+            if targets & _denied(words, language):
+                return True
+            for k, w in enumerate(words):
+                if targets & set(tokens(w, language)) and negations(words[max(0, k - _SCOPE) : k]):
+                    return True
+    return False
+
+
+def _anchored(words: set[str], parts: list[Segment], language: str) -> list[Segment]:
+    """The parts holding at least two claim words that no other part has: what the claim is about even
+    when another part shares more of its words ("lift the restrictions" beside "the crackdown on trade
+    unions")."""
+    stems = [set(tokens(p.text, language)) for p in parts]
+    out = []
+    for i, mine in enumerate(stems):
+        others = set().union(*(s for j, s in enumerate(stems) if j != i))
+        if len((words & mine) - others) >= 2:
+            out.append(parts[i])
+    return out
 
 
 def _opposite_words(claim_words: list[str], text: str) -> bool:

@@ -16,7 +16,8 @@ from bot.answers import claim_actors as actors
 from bot.answers import claim_causes as causes
 from bot.answers import claim_numbers as nums
 from bot.answers import claim_polarity as polarity
-from bot.answers.people import said_of_another
+from bot.answers import claim_speech as speech
+from bot.answers.people import respective_mismatch, said_of_another
 from bot.text.language import detect_language
 from index.align import name_forms
 from index.lexical import eu_terms, fold, tokens
@@ -160,11 +161,12 @@ def reading(claim: str, unit: Evidence) -> str | None:
         why = _read_alike(claim, claim_names, unit, view, stemmer)
         if why is not None:
             return why
-    if unit.id.startswith("paragraph"):
-        if not actors.requests(claim) or actors.someone_else_asks(claim):
+    if unit.id.startswith("paragraph"):  # the Parliament speaks, unless the claim reports another's word
+        reported = speech.source(claim) is not None
+        if not reported and (not actors.requests(claim) or actors.someone_else_asks(claim)):
             return "speaker"
-    elif actors.parliament_asks(claim):
-        return "speaker"
+    elif actors.parliament_asks(claim) or speech.recital_asks(claim, texts):
+        return "speaker"  # recitals state findings: they ask for nothing
     return None
 
 
@@ -183,13 +185,23 @@ def _read_alike(
         return "name elsewhere in the unit"
     if nums.misbound(claim, view.text, stemmer):
         return "number of another thing"
+    if respective_mismatch(claim, list(view.sentences)):
+        return "number of another person"
     if said_of_another(claim, proper, sentence, stemmer, capitalized_in_french(unit) or set()):
         return "said of another person"
     sentences = list(view.sentences)
     if polarity.opposed(claim, sentences, stemmer) or polarity.anchored_opposite(claim, view.text, stemmer):
         return "polarity"
-    if polarity.other_evaluation(claim, sentences, stemmer):
+    asks = speech.FAMILIES.get(speech.parliament_act(claim) or "") == "request"
+    if not asks and polarity.other_evaluation(claim, sentences, stemmer):  # "urges … who criticise" asks
         return "evaluation"
+    if speech.unsourced(claim, sentences, stemmer):
+        return "source"
+    if unit.id.startswith("paragraph"):
+        if speech.other_act(claim, sentences, stemmer):
+            return "act"
+        if speech.other_addressee(claim, sentences, stemmer):
+            return "addressee"
     clause = _best(claim_words, polarity.clauses(sentence), stemmer)
     if _other_actor(claim, unit.id, clause, sentence):
         return "actor"

@@ -13,9 +13,9 @@ from dataclasses import replace
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
 
-from bot.answers.llm import json_model
+from bot.answers.judge import ModelJudge
+from bot.answers.llm import json_model, message_text
 from bot.answers.models import Answer
 from bot.answers.offline import OfflineAnswerer
 from bot.answers.prompts import load_prompt, prompt_text
@@ -48,15 +48,6 @@ def format_units(units: Sequence[Unit]) -> str:
 def fence(text: str) -> str:
     """User text made unable to close the tag it is fenced in."""
     return text.replace("<", "‹").replace(">", "›")
-
-
-def message_text(message: BaseMessage | str) -> str:
-    if isinstance(message, str):
-        return message
-    content = message.content
-    if isinstance(content, str):
-        return content
-    return "".join(b if isinstance(b, str) else str(b.get("text", "")) for b in content)
 
 
 def _claim(item: object) -> Claim | None:
@@ -111,6 +102,9 @@ class GenerativeAnswerer:
         self.max_units = max_units
         self.chain = (load_prompt("answer") | json_model(model)).with_config(run_name="GenerateClaims")
         self._system = prompt_text("answer")[0]
+        mode = offline.settings.llm_judge
+        self.judge = ModelJudge(model) if mode != "off" else None
+        self.strict = mode == "strict"
         self._evidence: dict[str, Evidence] = {}
 
     def _text(self, unit_id: str, language: Lang) -> Evidence:
@@ -176,6 +170,10 @@ class GenerativeAnswerer:
             return offline.with_note(say("llm_no_answer", language))
         evidence = [self.evidence(u, quoted) for u in units]
         verdict = verify_claims(claims, evidence, self._embed, self._on_topic)
+        if self.judge is not None and verdict.kept:  # the second pass: one more call for all the claims
+            texts = {e.id: e.text for e in evidence}
+            verdict.kept, judged = self.judge.filter(verdict.kept, texts, strict=self.strict)
+            verdict.dropped += judged
         for claim, reason in verdict.dropped:
             logger.info("claim dropped (%s): %r %s", reason, claim.text[:100], list(claim.units))
         if not verdict.kept:

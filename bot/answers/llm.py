@@ -22,6 +22,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:  # LangChain is imported when a model is built, not by whoever imports LLMError
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
     from langchain_core.runnables import Runnable
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,16 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         raise LLMError(f"LLM_MODEL={settings.llm_model!r} needs the {package} package: {e}") from e
     except Exception as e:  # pydantic validation, unknown provider, missing key…
         raise LLMError(f"cannot build the chat model LLM_MODEL={settings.llm_model!r}: {e}") from e
+
+
+def message_text(message: BaseMessage | str) -> str:
+    """The text of a model's reply, whatever the shape of its content."""
+    if isinstance(message, str):
+        return message
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return "".join(b if isinstance(b, str) else str(b.get("text", "")) for b in content)
 
 
 def is_openai_compatible(model: BaseChatModel) -> bool:

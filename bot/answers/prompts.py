@@ -14,6 +14,7 @@ from langchain_core.prompts import ChatPromptTemplate
 # The placeholders each prompt must use, and may only use.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "answer": frozenset({"units", "question", "language"}),
+    "judge": frozenset({"units", "claims"}),
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _SECTION = re.compile(r"^\[(system|user)\]\s*$", re.M)
