@@ -7,6 +7,8 @@ where, which …) is answered only by a unit that speaks of the fact and of its 
 - "Quel tribunal …", "Which party did X lead?": what the question word asks for (its focus) must be named
   by a unit that names the question's rare subject (a name the text gives in a few units);
 - "How long …", "À combien d'années …" about such a subject: a clause naming it must give a duration.
+- what happened after the resolution was adopted ("levée depuis l'adoption de la résolution") is not in it;
+- a country the text names about one thing only ("Kyrgyzstan": an extradition) answers nothing else.
 
 Example usage:
     terms = vocabulary.key_terms(question)
