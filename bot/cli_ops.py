@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from bot import collector
-from bot.cli_shared import get_pipeline, get_settings, llm_option, print_json
+from bot.cli_shared import chat_model, get_pipeline, get_settings, llm_option, print_json
 
 
 @click.command()
@@ -161,15 +161,8 @@ def eval_claims(path: Path, as_json: bool, details: bool, llm: bool) -> None:
     model = None
     if llm:
         from bot.answers.judge import ModelJudge
-        from bot.answers.llm import LLMError, make_chat_model
 
-        try:
-            chat = make_chat_model(settings)
-        except LLMError as exc:
-            raise click.ClickException(str(exc)) from exc
-        if chat is None:
-            raise click.UsageError("--llm needs LLM_MODEL (e.g. openai:qwen2.5) and maybe LLM_BASE_URL")
-        model = ModelJudge(chat)
+        model = ModelJudge(chat_model(settings))
     try:
         report = evaluate_claims_file(path, ClaimJudge(documents(settings)), details=details, model=model,
                                       strict=settings.llm_judge == "strict")

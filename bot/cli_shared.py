@@ -12,6 +12,8 @@ import click
 from bot import collector
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
     from bot.pipeline import Pipeline
     from bot.settings import Settings
 
@@ -22,6 +24,19 @@ def get_settings() -> Settings:
     return Settings()
 
 
+def chat_model(settings: Settings) -> BaseChatModel:
+    """The configured chat model, for --llm; a clear error when it is not configured or cannot be built."""
+    from bot.answers.llm import LLMError, make_chat_model
+
+    try:
+        model = make_chat_model(settings)
+    except LLMError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if model is None:
+        raise click.UsageError("--llm needs LLM_MODEL (e.g. openai:qwen2.5) and maybe LLM_BASE_URL")
+    return model
+
+
 @cache
 def get_pipeline(llm: bool = False) -> Pipeline:
     """The shared pipeline; with `llm`, answers come from the configured chat model (LLM_MODEL). A first
@@ -29,16 +44,7 @@ def get_pipeline(llm: bool = False) -> Pipeline:
     from bot.startup import StoreError, open_pipeline
 
     config = get_settings()
-    model = None
-    if llm:
-        from bot.answers.llm import LLMError, make_chat_model
-
-        try:
-            model = make_chat_model(config)
-        except LLMError as exc:
-            raise click.ClickException(str(exc)) from exc
-        if model is None:
-            raise click.UsageError("--llm needs LLM_MODEL (e.g. openai:qwen2.5) and maybe LLM_BASE_URL")
+    model = chat_model(config) if llm else None
     try:
         pipeline = open_pipeline(config, llm=model, show_progress=True)
     except StoreError as exc:

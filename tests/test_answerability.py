@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers.models import Answer
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 
 EARLIER_FR = ["Qui est Iskander Yerimbetov ?", "Que dit la résolution sur la liberté de religion ?"]
 EARLIER_EN = ["What does the resolution say about the Venice Commission?", "Who is Maks Bokayev?"]
+
+
+def ask_alone_or_after(pipeline: Pipeline, question: str, history: object) -> Answer:
+    """The question asked alone (`history` []) or after two unrelated questions in its language."""
+    earlier = [] if history == [] else (EARLIER_FR if pipeline.ask(question).language == "fr" else EARLIER_EN)
+    return pipeline.ask(question, earlier)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +42,7 @@ def pipeline(built_index_dir: Path) -> Pipeline:
 def test_an_absent_subject_is_refused_alone_and_in_a_conversation(
     pipeline: Pipeline, question: str, absent: str, history: object
 ) -> None:
-    earlier = [] if history == [] else (EARLIER_FR if pipeline.ask(question).language == "fr" else EARLIER_EN)
-    answer = pipeline.ask(question, earlier)
+    answer = ask_alone_or_after(pipeline, question, history)
     assert answer.refused and answer.citations == []
     assert absent in answer.text  # the refusal names what the text does not speak of
 
@@ -157,8 +163,7 @@ def test_a_paraphrase_with_one_word_the_text_lacks_is_answered_and_says_so(
 def test_a_country_a_focus_or_a_complement_the_text_lacks_is_refused(
     pipeline: Pipeline, question: str, history: object
 ) -> None:
-    earlier = [] if history == [] else (EARLIER_FR if pipeline.ask(question).language == "fr" else EARLIER_EN)
-    answer = pipeline.ask(question, earlier)
+    answer = ask_alone_or_after(pipeline, question, history)
     assert answer.refused and answer.citations == []
 
 
@@ -280,8 +285,7 @@ def test_country_names_are_babels_territory_names_in_french_and_english() -> Non
 def test_what_the_text_does_not_say_about_a_name_it_gives_is_refused(
     pipeline: Pipeline, question: str, history: object
 ) -> None:
-    earlier = [] if history == [] else (EARLIER_FR if pipeline.ask(question).language == "fr" else EARLIER_EN)
-    answer = pipeline.ask(question, earlier)
+    answer = ask_alone_or_after(pipeline, question, history)
     assert answer.refused and answer.citations == []
 
 
