@@ -172,7 +172,8 @@ def missing(
     `uncovered`: the terms the text never uses (`Vocabulary.uncovered`); `own`: the terms of the message
     itself, when `terms` also carries a follow-up's subject: only the message's own words may outweigh
     its uncovered ones."""
-    uncovered = [t for t in uncovered if t not in alternatives(question, terms, uncovered)]
+    offered = alternatives(question, terms, uncovered)
+    uncovered = [t for t in uncovered if t not in offered]
     asked = focus(question, terms) + complements(question, terms)
     named_countries = _countries_named(question, vocabulary)
     countries = {c.folded for c in named_countries}

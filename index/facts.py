@@ -172,17 +172,23 @@ def _no_focus(
     ][:1]  # the first: a noun ("quel parti politique", "what charge led to …"), not what follows it
     if not subject or not asked:
         return []
+    holders, clauses = _subject_clauses(vocabulary, subject, naming)
+    kinds = answer_types()
+
+    def given(t: Term) -> bool:
+        if t.folded in kinds:  # a kind of answer: a clause naming the subject has a word of that kind
+            return any(clause & kinds[t.folded] for clause in clauses)
+        return bool(holders & naming.get(t, set()))
+
+    return [t for t in asked if not given(t)]
+
+
+def _subject_clauses(
+    vocabulary: Vocabulary, subject: list[Term], naming: dict[Term, set[str]]
+) -> tuple[set[str], list[frozenset[str]]]:
+    """The units naming most of the subject's names, and their clauses that name one (as folded words)."""
     _, holders = _best_units(naming, subject)
-    clauses = [c for t in subject for c in vocabulary.clauses_naming(t, set(holders))]
-    return [
-        t
-        for t in asked
-        if not (
-            set(holders) & naming.get(t, set())
-            if t.folded not in answer_types()
-            else any(clause & answer_types()[t.folded] for clause in clauses)
-        )
-    ]
+    return set(holders), [c for t in subject for c in vocabulary.clauses_naming(t, set(holders))]
 
 
 def _no_duration(
@@ -193,8 +199,7 @@ def _no_duration(
     subject = _named_subject(terms, question, naming)
     if not subject or not _ASKS_DURATION.search(question):
         return []
-    _, holders = _best_units(naming, subject)
-    clauses = [c for t in subject for c in vocabulary.clauses_naming(t, set(holders))]
+    _, clauses = _subject_clauses(vocabulary, subject, naming)
     if not clauses or any(c & _DURATIONS for c in clauses):
         return []
     return subject

@@ -126,13 +126,13 @@ class Retriever:
                 boost[[self._position[u] for u in holders]] = SUBJECT_BOOST
         return boost
 
-    def _coverage(self, terms: list[Term]) -> np.ndarray:
+    def _coverage(self, naming: dict[str, frozenset[str]]) -> np.ndarray:
         """How much of the question each unit speaks of, in either language, with the everyday words and EU
-        terms of the text: the key terms it names, each weighted by how rare it is in the text."""
+        terms of the text: the key terms it names (`naming`: each key term's units), each weighted by how
+        rare it is in the text."""
         covered = np.zeros(len(self.units))
         n = len(self.units)
-        for term in terms:
-            units = self.vocabulary.units_naming(term)
+        for units in naming.values():
             if units:
                 covered[[self._position[u] for u in units]] += np.log(n / len(units))
         for footnote, referrer in self._referrer:
@@ -171,8 +171,10 @@ class Retriever:
         ("other": a message in German, Spanish …) is searched by meaning only."""
         resolved = resolve(question, history, self.vocabulary)
         fused, dense, lexical = self._fused(question, language)
+        # each key term (folded) → the units that speak of it: ranks the units, and travels with the result
+        naming = {t.folded: frozenset(self.vocabulary.units_naming(t)) for t in resolved.terms}
         if WEIGHTS.get("coverage"):
-            covered = self._coverage(resolved.terms)
+            covered = self._coverage(naming)
             fused = fused + np.where(covered > 0, WEIGHTS["coverage"] / (RRF_K + _ranks(covered)), 0.0)
         if resolved.followup:  # its own words lack the subject: the message that named it leads
             c_fused, c_dense, c_lexical = self._fused(f"{resolved.context} {question}", language)
@@ -233,5 +235,5 @@ class Retriever:
             followup=resolved.followup,
             unmentioned=unmentioned,
             acts=acts,
-            naming={t.folded: frozenset(self.vocabulary.units_naming(t)) for t in resolved.terms},
+            naming=naming,
         )
